@@ -1,0 +1,47 @@
+namespace NatPolicy.Cli;
+
+/// <summary>
+/// The <c>natpolicy</c> program: a verb and its flags. Exit codes: 0 success, 1 a check failed (e.g. envcheck found
+/// a mismatch), 2 bad input (one line on stderr, no stack trace).
+/// </summary>
+public static class Cli
+{
+    /// <summary>A verb: its name, a one-line summary, and its entry point (arguments after the verb).</summary>
+    public sealed record Verb(string Name, string Summary, Func<IReadOnlyList<string>, TextWriter, TextWriter, int> Run);
+
+    public static IReadOnlyList<Verb> Verbs { get; } =
+    [
+        // Each verb lives in its own file under Verbs/ and is listed here.
+    ];
+
+    public static int Run(string[] argv, TextWriter stdout, TextWriter stderr)
+    {
+        if (argv.Length == 0 || argv[0] is "-h" or "--help" or "help")
+        {
+            PrintHelp(stdout);
+            return argv.Length == 0 ? 2 : 0;
+        }
+        var verb = Verbs.FirstOrDefault(v => v.Name == argv[0]);
+        if (verb is null)
+        {
+            stderr.WriteLine($"natpolicy: unknown command '{argv[0]}'; commands: {string.Join(", ", Verbs.Select(v => v.Name))}");
+            return 2;
+        }
+        try
+        {
+            return verb.Run(argv[1..], stdout, stderr);
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"natpolicy {verb.Name}: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static void PrintHelp(TextWriter o)
+    {
+        o.WriteLine("natpolicy: natural-gradient reinforcement learning on Gymnasium classic control.");
+        o.WriteLine("usage: natpolicy <command> [options]   (natpolicy <command> --help for its options)");
+        foreach (var v in Verbs) o.WriteLine($"  {v.Name,-10} {v.Summary}");
+    }
+}

@@ -1,0 +1,3 @@
+using NatPolicy.Cli;
+
+return Cli.Run(args, Console.Out, Console.Error);
