@@ -98,6 +98,10 @@ public sealed class Rng
 
     public Rng Clone() => FromState(GetState());
 
+    /// <summary>Continues from the state of <paramref name="other"/> (for restoring a checkpoint into an existing generator).</summary>
+    public void Restore(Rng other) =>
+        (_s0, _s1, _s2, _s3, _spareGaussian, _hasSpare) = (other._s0, other._s1, other._s2, other._s3, other._spareGaussian, other._hasSpare);
+
     private static ulong RotateLeft(ulong x, int k) => (x << k) | (x >> (64 - k));
 
     private static ulong SplitMix64(ref ulong x)

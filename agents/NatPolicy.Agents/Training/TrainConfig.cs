@@ -1,0 +1,217 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace NatPolicy.Agents.Training;
+
+/// <summary>
+/// Everything that defines a training run. Saved as the run's <c>config.json</c> (snake_case keys); a config file
+/// given with <c>--config</c> overrides <see cref="Defaults"/> key by key, and command-line flags override both.
+/// Same config (including <see cref="Seed"/>) ⇒ same <c>progress.csv</c>, bit for bit.
+/// </summary>
+public sealed record TrainConfig
+{
+    /// <summary>Gymnasium id of the environment, e.g. "CartPole-v1".</summary>
+    public string EnvId { get; init; } = "CartPole-v1";
+
+    /// <summary>Update rule: "vpg" (gradient ascent), "npg" (Kakade's natural gradient), "trpo" (natural direction + line search).</summary>
+    public string Algo { get; init; } = "npg";
+
+    /// <summary>The run's one seed: environment resets, action sampling and policy initialisation all derive from it.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Environment steps to train for (the run stops after the iteration that reaches it).</summary>
+    public long TotalSteps { get; init; } = 100_000;
+
+    /// <summary>Minimum environment steps collected per iteration (B), rounded up to a multiple of <see cref="NumEnvs"/>.</summary>
+    public int StepsPerIteration { get; init; } = 2_000;
+
+    /// <summary>Copies of the environment stepped together.</summary>
+    public int NumEnvs { get; init; } = 8;
+
+    /// <summary>Discount factor γ ∈ [0, 1].</summary>
+    public double Gamma { get; init; } = 0.99;
+
+    /// <summary>GAE λ ∈ [0, 1]; 1 is reward-to-go minus the baseline.</summary>
+    public double GaeLambda { get; init; } = 0.97;
+
+    /// <summary>Shift and scale the batch's advantages to mean 0, std 1 before the gradient.</summary>
+    public bool NormalizeAdvantages { get; init; } = true;
+
+    /// <summary>Normalise observations by running mean and variance (saved with the policy, frozen at evaluation).</summary>
+    public bool NormalizeObservations { get; init; } = true;
+
+    /// <summary>Policy features: "linear" (observation + bias), "rff" (random Fourier features), "mlp" (tanh network).</summary>
+    public string Policy { get; init; } = "linear";
+
+    /// <summary>Hidden layer sizes of the "mlp" policy.</summary>
+    public int[] HiddenSizes { get; init; } = [32, 32];
+
+    /// <summary>Number of random Fourier features of the "rff" policy.</summary>
+    public int RffFeatures { get; init; } = 64;
+
+    /// <summary>Bandwidth ν of the random Fourier features (φ = sin(Ps/ν + φ₀)).</summary>
+    public double RffBandwidth { get; init; } = 1.0;
+
+    /// <summary>Initial log standard deviation of a Gaussian policy (box actions).</summary>
+    public double InitLogStd { get; init; } = 0.0;
+
+    /// <summary>Baseline for advantages: "linear" (rllab's linear feature baseline, ridge fit) or "none".</summary>
+    public string Baseline { get; init; } = "linear";
+
+    /// <summary>Initial ridge coefficient of the linear baseline's least-squares fit.</summary>
+    public double BaselineRidge { get; init; } = 1e-5;
+
+    /// <summary>vpg: "adam" or "sgd" (θ += α g).</summary>
+    public string Optimizer { get; init; } = "adam";
+
+    /// <summary>vpg: learning rate α; npg with <see cref="NpgStep"/> = "fixed": the fixed rate α in θ += α F⁻¹g.</summary>
+    public double LearningRate { get; init; } = 0.01;
+
+    /// <summary>npg: "normalized" (α = sqrt(2δ / gᵀF⁻¹g), the KL moves by about δ) or "fixed" (α = <see cref="LearningRate"/>).</summary>
+    public string NpgStep { get; init; } = "normalized";
+
+    /// <summary>npg/trpo: the KL step size δ &gt; 0 (trpo: the trust region, mean KL ≤ δ).</summary>
+    public double MaxKl { get; init; } = 0.01;
+
+    /// <summary>npg: Fisher estimator "exact" (expectation over actions), "empirical" (sampled scores) or "matrix-free" (products only).</summary>
+    public string Fisher { get; init; } = "exact";
+
+    /// <summary>npg: solver for (F + λI)x = g: "cholesky" (dense) or "cg" (conjugate gradient). trpo always uses cg.</summary>
+    public string Solver { get; init; } = "cholesky";
+
+    /// <summary>Damping λ ≥ 0 added to the Fisher.</summary>
+    public double Damping { get; init; } = 1e-4;
+
+    /// <summary>Maximum conjugate-gradient iterations.</summary>
+    public int CgIterations { get; init; } = 10;
+
+    /// <summary>Conjugate gradient stops when the residual norm is below this.</summary>
+    public double CgTolerance { get; init; } = 1e-10;
+
+    /// <summary>trpo: each backtracking step multiplies the step by this ratio ∈ (0, 1).</summary>
+    public double BacktrackRatio { get; init; } = 0.8;
+
+    /// <summary>trpo: maximum number of backtracking steps (the full step is tried first).</summary>
+    public int MaxBacktracks { get; init; } = 10;
+
+    /// <summary>Write a checkpoint every this many iterations (0: never).</summary>
+    public int CheckpointEvery { get; init; } = 10;
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static IReadOnlyList<string> Algos { get; } = ["vpg", "npg", "trpo"];
+
+    /// <summary>The defaults for an environment and algorithm: what works out of the box.</summary>
+    public static TrainConfig Defaults(string envId, string algo)
+    {
+        var c = new TrainConfig { EnvId = envId, Algo = algo };
+        c = envId switch
+        {
+            "CartPole-v1" => c with { TotalSteps = 100_000 },
+            "Acrobot-v1" => c with { TotalSteps = 300_000 },
+            "MountainCar-v0" => c with { TotalSteps = 300_000 },
+            "MountainCarContinuous-v0" => c with { TotalSteps = 300_000 },
+            "Pendulum-v1" => c with { TotalSteps = 300_000 },
+            _ => c,
+        };
+        return algo == "trpo" ? c with { Solver = "cg", Fisher = "matrix-free" } : c;
+    }
+
+    /// <summary>The JSON key of each property (snake_case), for messages and validation.</summary>
+    public static IReadOnlyList<string> Keys { get; } =
+        typeof(TrainConfig).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .Where(p => p.Name != "EqualityContract").Select(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name)).ToArray();
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>
+    /// Applies the keys of a JSON object on top of <paramref name="baseline"/>. Unknown keys, wrong types and
+    /// malformed JSON throw <see cref="ConfigException"/> with a one-line message naming the key.
+    /// </summary>
+    public static TrainConfig Overlay(TrainConfig baseline, string json, string source)
+    {
+        JsonObject overlay;
+        try
+        {
+            overlay = JsonNode.Parse(json) as JsonObject
+                ?? throw new ConfigException($"{source}: the config must be a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new ConfigException($"{source}: malformed JSON ({e.Message.Split('\n')[0]})");
+        }
+        var merged = JsonNode.Parse(baseline.ToJson())!.AsObject();
+        foreach (var (key, value) in overlay)
+        {
+            if (!merged.ContainsKey(key))
+            {
+                string hint = Keys.OrderBy(k => Levenshtein(k, key)).First();
+                throw new ConfigException($"{source}: unknown config key '{key}' (did you mean '{hint}'?); keys: {string.Join(", ", Keys)}");
+            }
+            merged[key] = value?.DeepClone();
+        }
+        try
+        {
+            return merged.Deserialize<TrainConfig>(Json) ?? throw new ConfigException($"{source}: empty config");
+        }
+        catch (JsonException e)
+        {
+            string key = e.Path is { } p ? p.TrimStart('$', '.') : "?";
+            throw new ConfigException($"{source}: config key '{key}' has a value of the wrong type");
+        }
+    }
+
+    /// <summary>One line for every invalid value (empty when the config is valid).</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (!Algos.Contains(Algo)) yield return $"algo '{Algo}' is unknown; allowed: {string.Join(", ", Algos)}";
+        if (TotalSteps <= 0) yield return $"total_steps must be positive (got {TotalSteps})";
+        if (StepsPerIteration <= 0) yield return $"steps_per_iteration must be positive (got {StepsPerIteration})";
+        if (NumEnvs <= 0) yield return $"num_envs must be positive (got {NumEnvs})";
+        if (!(Gamma >= 0 && Gamma <= 1)) yield return $"gamma must be in [0, 1] (got {Gamma})";
+        if (!(GaeLambda >= 0 && GaeLambda <= 1)) yield return $"gae_lambda must be in [0, 1] (got {GaeLambda})";
+        if (Policy is not ("linear" or "rff" or "mlp")) yield return $"policy '{Policy}' is unknown; allowed: linear, rff, mlp";
+        if (HiddenSizes.Length == 0 || HiddenSizes.Any(h => h <= 0)) yield return "hidden_sizes must be a non-empty list of positive sizes";
+        if (RffFeatures <= 0) yield return $"rff_features must be positive (got {RffFeatures})";
+        if (!(RffBandwidth > 0)) yield return $"rff_bandwidth must be positive (got {RffBandwidth})";
+        if (!double.IsFinite(InitLogStd)) yield return "init_log_std must be finite";
+        if (Baseline is not ("linear" or "none")) yield return $"baseline '{Baseline}' is unknown; allowed: linear, none";
+        if (!(BaselineRidge > 0)) yield return $"baseline_ridge must be positive (got {BaselineRidge})";
+        if (Optimizer is not ("adam" or "sgd")) yield return $"optimizer '{Optimizer}' is unknown; allowed: adam, sgd";
+        if (!(LearningRate > 0)) yield return $"learning_rate must be positive (got {LearningRate})";
+        if (NpgStep is not ("normalized" or "fixed")) yield return $"npg_step '{NpgStep}' is unknown; allowed: normalized, fixed";
+        if (!(MaxKl > 0)) yield return $"max_kl (delta) must be positive (got {MaxKl})";
+        if (Fisher is not ("exact" or "empirical" or "matrix-free")) yield return $"fisher '{Fisher}' is unknown; allowed: exact, empirical, matrix-free";
+        if (Solver is not ("cholesky" or "cg")) yield return $"solver '{Solver}' is unknown; allowed: cholesky, cg";
+        if (!(Damping >= 0)) yield return $"damping must be ≥ 0 (got {Damping})";
+        if (CgIterations <= 0) yield return $"cg_iterations must be positive (got {CgIterations})";
+        if (!(CgTolerance >= 0)) yield return $"cg_tolerance must be ≥ 0 (got {CgTolerance})";
+        if (!(BacktrackRatio > 0 && BacktrackRatio < 1)) yield return $"backtrack_ratio must be in (0, 1) (got {BacktrackRatio})";
+        if (MaxBacktracks < 0) yield return $"max_backtracks must be ≥ 0 (got {MaxBacktracks})";
+        if (CheckpointEvery < 0) yield return $"checkpoint_every must be ≥ 0 (got {CheckpointEvery})";
+    }
+
+    /// <summary>Steps actually collected per iteration: B rounded up to a multiple of the env count.</summary>
+    public int RolloutLength() => (StepsPerIteration + NumEnvs - 1) / NumEnvs;
+
+    private static int Levenshtein(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (int i = 1; i <= a.Length; i++)
+            for (int j = 1; j <= b.Length; j++)
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+        return d[a.Length, b.Length];
+    }
+}
+
+/// <summary>A config that cannot be used; the message is one line naming the key or value.</summary>
+public sealed class ConfigException(string message) : Exception(message);

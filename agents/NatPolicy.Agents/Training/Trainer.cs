@@ -1,0 +1,215 @@
+using NatPolicy.Agents.Updates;
+using NatPolicy.Core;
+
+namespace NatPolicy.Agents.Training;
+
+/// <summary>
+/// The policy-gradient loop. One iteration, as in the papers:
+/// <list type="number">
+/// <item>collect at least B environment steps with the current policy (vectorised env);</item>
+/// <item>estimate advantages with GAE(γ, λ) against the baseline (bootstrap V on truncation, 0 on termination);</item>
+/// <item>compute the policy gradient g = Ê[Â ∇θ log π(a|s)];</item>
+/// <item>take the update (vanilla, natural or trust-region: <see cref="IPolicyUpdate"/>);</item>
+/// <item>refit the baseline and report the iteration.</item>
+/// </list>
+/// Single-threaded and fully determined by its components' seeds; <see cref="Save"/>/<see cref="Load"/> capture
+/// everything, so a resumed run continues bit for bit.
+/// </summary>
+public sealed class Trainer : ISnapshotable
+{
+    private readonly TrainConfig _config;
+    private readonly IVectorEnv _env;
+    private readonly IPolicy _policy;
+    private readonly IPolicyUpdate _update;
+    private readonly LinearValueBaseline? _baseline;
+    private readonly Rng _actionRng;
+    private readonly RolloutBuffer _buffer;
+    private readonly int[] _stepInEpisode;
+    private readonly double[] _actionBlock;
+    private readonly double[] _score;
+    private readonly double[] _gradient;
+    private readonly double[] _thetaBefore;
+    private readonly double[] _thetaAfter;
+    private readonly List<EpisodeStats> _finished = [];
+    private bool _started;
+
+    /// <param name="config">The run's config (defines B, N, γ, λ, advantage normalisation).</param>
+    /// <param name="env">N copies, already wrapped (normalisation etc.); reset by the trainer on the first iteration.</param>
+    /// <param name="policy">Initial policy.</param>
+    /// <param name="update">The update rule.</param>
+    /// <param name="baseline">Value baseline, or null for none (advantage = return).</param>
+    /// <param name="actionRng">Generator for action sampling.</param>
+    public Trainer(TrainConfig config, IVectorEnv env, IPolicy policy, IPolicyUpdate update, LinearValueBaseline? baseline, Rng actionRng)
+    {
+        _config = config;
+        _env = env;
+        _policy = policy;
+        _update = update;
+        _baseline = baseline;
+        _actionRng = actionRng;
+        int n = env.Count;
+        _buffer = new RolloutBuffer(config.RolloutLength(), n, env.SingleObservationSpace.Dimension, env.SingleActionSpace.Dimension);
+        _stepInEpisode = new int[n];
+        _actionBlock = new double[n * env.SingleActionSpace.Dimension];
+        _score = new double[policy.ParameterCount];
+        _gradient = new double[policy.ParameterCount];
+        _thetaBefore = new double[policy.ParameterCount];
+        _thetaAfter = new double[policy.ParameterCount];
+    }
+
+    public IPolicy Policy => _policy;
+    public IVectorEnv Env => _env;
+    public int Iteration { get; private set; }
+    public long EnvSteps { get; private set; }
+    public long Episodes { get; private set; }
+
+    /// <summary>Runs one iteration and returns its log row.</summary>
+    public IterationLog RunIteration()
+    {
+        if (!_started)
+        {
+            _env.Reset(_config.Seed);
+            _started = true;
+        }
+        Collect();
+        EstimateAdvantages();
+        double gradNorm = PolicyGradient(_gradient);
+        double entropy = MeanEntropy();
+
+        _policy.GetParameters(_thetaBefore);
+        var result = _update.Update(_policy, _buffer, _gradient);
+        _policy.GetParameters(_thetaAfter);
+        double kl = result.Accepted ? _policy.MeanKl(_thetaBefore, _thetaAfter, _buffer.Observations, _buffer.Count) : 0.0;
+
+        _baseline?.Fit(_buffer.Observations, _buffer.StepInEpisode, _buffer.Returns, _buffer.Count);
+
+        Iteration++;
+        EnvSteps += _buffer.Count;
+        Episodes += _finished.Count;
+        return IterationLog.From(Iteration, EnvSteps, _finished, entropy, kl, gradNorm, result);
+    }
+
+    /// <summary>Step 1: T steps of N envs with actions sampled from π_θ.</summary>
+    private void Collect()
+    {
+        _finished.Clear();
+        var b = _buffer;
+        int n = b.Envs, od = b.ObservationDimension, ad = b.ActionDimension;
+        for (int t = 0; t < b.Steps; t++)
+        {
+            var obs = _env.Observations;
+            int row0 = t * n;
+            obs.CopyTo(b.Observations.AsSpan(row0 * od, n * od));
+            for (int i = 0; i < n; i++)
+            {
+                int row = row0 + i;
+                var s = b.Observations.AsSpan(row * od, od);
+                var a = b.Actions.AsSpan(row * ad, ad);
+                _policy.Sample(s, _actionRng, a);
+                b.LogProbs[row] = _policy.LogProb(s, a);
+                b.StepInEpisode[row] = _stepInEpisode[i];
+            }
+            b.Actions.AsSpan(row0 * ad, n * ad).CopyTo(_actionBlock);
+            _env.Step(_actionBlock);
+
+            var rewards = _env.Rewards;
+            var term = _env.Terminated;
+            var trunc = _env.Truncated;
+            var episodes = _env.FinishedEpisodes;
+            for (int i = 0; i < n; i++)
+            {
+                int row = row0 + i;
+                b.Rewards[row] = rewards[i];
+                b.Terminated[row] = term[i];
+                b.Truncated[row] = trunc[i];
+                if (term[i] || trunc[i])
+                {
+                    if (episodes[i] is { } e) _finished.Add(e);
+                    // Bootstrap value of the final observation of a truncated episode (time limit).
+                    b.NextValues[row] = trunc[i] && !term[i] && _baseline is not null
+                        ? _baseline.Predict(_env.FinalObservations.Slice(i * od, od), _stepInEpisode[i] + 1)
+                        : 0.0;
+                    _stepInEpisode[i] = 0;
+                }
+                else
+                {
+                    _stepInEpisode[i]++;
+                }
+            }
+        }
+    }
+
+    /// <summary>Step 2: baseline values, GAE(γ, λ), optional normalisation.</summary>
+    private void EstimateAdvantages()
+    {
+        var b = _buffer;
+        int n = b.Envs, od = b.ObservationDimension;
+        for (int row = 0; row < b.Count; row++)
+            b.Values[row] = _baseline?.Predict(b.Observation(row), b.StepInEpisode[row]) ?? 0.0;
+        for (int row = 0; row < b.Count; row++)
+        {
+            if (b.Terminated[row] || b.Truncated[row]) continue;
+            int next = row + n;
+            b.NextValues[row] = next < b.Count
+                ? b.Values[next]
+                : _baseline?.Predict(_env.Observations.Slice((row % n) * od, od), _stepInEpisode[row % n]) ?? 0.0;
+        }
+        Advantages.Gae(b.Rewards, b.Values, b.NextValues, b.Terminated, b.Truncated, n,
+            _config.Gamma, _config.GaeLambda, b.Advantages, b.Returns);
+        if (_config.NormalizeAdvantages) Advantages.Normalize(b.Advantages);
+    }
+
+    /// <summary>Step 3: g = (1/N) Σᵢ Âᵢ ∇θ log π(aᵢ|sᵢ). Returns ‖g‖.</summary>
+    private double PolicyGradient(Span<double> g)
+    {
+        var b = _buffer;
+        g.Clear();
+        for (int row = 0; row < b.Count; row++)
+        {
+            _policy.Score(b.Observation(row), b.Action(row), _score);
+            double w = b.Advantages[row] / b.Count;
+            for (int k = 0; k < g.Length; k++) g[k] += w * _score[k];
+        }
+        double norm = 0;
+        foreach (var x in g) norm += x * x;
+        return Math.Sqrt(norm);
+    }
+
+    private double MeanEntropy()
+    {
+        double h = 0;
+        for (int row = 0; row < _buffer.Count; row++) h += _policy.Entropy(_buffer.Observation(row));
+        return h / _buffer.Count;
+    }
+
+    public void Save(Snapshot into)
+    {
+        into.Write(Iteration);
+        into.Write(EnvSteps);
+        into.Write(Episodes);
+        into.Write(_started);
+        _policy.GetParameters(_thetaBefore);
+        into.Write(_thetaBefore);
+        into.Write(_actionRng.GetState());
+        foreach (var k in _stepInEpisode) into.Write(k);
+        ((ISnapshotable)_env).Save(into);
+        _baseline?.Save(into);
+        _update.Save(into);
+    }
+
+    public void Load(SnapshotReader from)
+    {
+        Iteration = (int)from.ReadLong();
+        EnvSteps = from.ReadLong();
+        Episodes = from.ReadLong();
+        _started = from.ReadBool();
+        from.ReadDoubles(_thetaBefore);
+        _policy.SetParameters(_thetaBefore);
+        var rng = Rng.FromState(from.ReadRng());
+        _actionRng.Restore(rng);
+        for (int i = 0; i < _stepInEpisode.Length; i++) _stepInEpisode[i] = (int)from.ReadLong();
+        ((ISnapshotable)_env).Load(from);
+        _baseline?.Load(from);
+        _update.Load(from);
+    }
+}

@@ -1,0 +1,48 @@
+using NatPolicy.Agents.Training;
+using NatPolicy.Core;
+
+namespace NatPolicy.Agents.Updates;
+
+/// <summary>
+/// Kakade's natural policy gradient: θ ← θ + α s with s = (F + λI)⁻¹ g and either the normalised step
+/// α = sqrt(2δ / sᵀFs), which moves the quadratic KL model by δ (with s = F⁻¹g, sᵀFs = gᵀF⁻¹g), or a fixed α.
+/// </summary>
+public sealed class NaturalUpdate : IPolicyUpdate
+{
+    private readonly INaturalDirection _direction;
+    private readonly double? _fixedRate;
+    private readonly double _maxKl;
+    private readonly double[] _s;
+    private readonly double[] _theta;
+
+    /// <param name="direction">How s is computed (Fisher estimator + solver).</param>
+    /// <param name="maxKl">δ of the normalised step.</param>
+    /// <param name="fixedRate">When set, α is this fixed rate instead of the normalised one.</param>
+    public NaturalUpdate(int parameterCount, INaturalDirection direction, double maxKl, double? fixedRate)
+    {
+        _direction = direction;
+        _maxKl = maxKl;
+        _fixedRate = fixedRate;
+        _s = new double[parameterCount];
+        _theta = new double[parameterCount];
+    }
+
+    public UpdateResult Update(IPolicy policy, RolloutBuffer batch, ReadOnlySpan<double> gradient)
+    {
+        if (!Vec.AllFinite(gradient)) return UpdateResult.Rejected("non-finite gradient");
+        var d = _direction.Compute(policy, batch, gradient, _s);
+        if (!d.Ok) return UpdateResult.Rejected(d.Problem ?? "no natural direction", d.Iterations, d.Residual);
+        if (!(d.Curvature > 0)) return UpdateResult.Rejected($"curvature sᵀFs = {Fmt.G(d.Curvature)} ≤ 0", d.Iterations, d.Residual);
+        double alpha = _fixedRate ?? Math.Sqrt(2 * _maxKl / d.Curvature);
+        if (!double.IsFinite(alpha)) return UpdateResult.Rejected("non-finite step size", d.Iterations, d.Residual);
+        policy.GetParameters(_theta);
+        Vec.Axpy(_theta, alpha, _s, _theta);
+        if (!Vec.AllFinite(_theta)) return UpdateResult.Rejected("non-finite parameters after the step", d.Iterations, d.Residual);
+        policy.SetParameters(_theta);
+        return new UpdateResult(true, alpha, d.Iterations, d.Residual, 0, null);
+    }
+
+    public void Save(Snapshot into) { }
+
+    public void Load(SnapshotReader from) { }
+}

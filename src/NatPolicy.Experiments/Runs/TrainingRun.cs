@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Text;
+using NatPolicy.Agents.Training;
+using NatPolicy.Core;
+
+namespace NatPolicy.Experiments.Runs;
+
+/// <summary>How a run treats its output folder.</summary>
+public enum FolderMode
+{
+    /// <summary>The folder must not hold another run.</summary>
+    New,
+
+    /// <summary>Delete the run files already in the folder first.</summary>
+    Force,
+
+    /// <summary>Continue the run in the folder from its newest checkpoint.</summary>
+    Resume,
+}
+
+/// <summary>
+/// Trains one (config, seed) into a <see cref="RunFolder"/>: the resolved config first, then one progress row per
+/// iteration (appended and flushed as the iteration ends), checkpoints every <c>checkpoint_every</c> iterations,
+/// and the final <c>policy.json</c>. Resuming restores the newest checkpoint exactly, so the rows that follow are the
+/// rows an uninterrupted run writes.
+/// </summary>
+public sealed class TrainingRun
+{
+    private readonly RunFolder _folder;
+    private readonly RunComponents _parts;
+    private double _wallOffset;
+
+    private TrainingRun(RunFolder folder, TrainConfig config, RunComponents parts)
+    {
+        _folder = folder;
+        Config = config;
+        _parts = parts;
+    }
+
+    public TrainConfig Config { get; }
+    public RunFolder Folder => _folder;
+    public Trainer Trainer => _parts.Trainer;
+
+    /// <summary>
+    /// Prepares the folder and the trainer. For <see cref="FolderMode.Resume"/> the config is read from the folder and
+    /// <paramref name="config"/> is ignored. Throws <see cref="RunException"/> (one line) when the folder cannot be used.
+    /// </summary>
+    public static TrainingRun Open(string outDir, TrainConfig? config, FolderMode mode)
+    {
+        var folder = new RunFolder(outDir);
+        if (mode == FolderMode.Resume)
+        {
+            if (!File.Exists(folder.Config))
+                throw new RunException($"--resume {outDir}: no {RunFolder.ConfigFile} there, so there is no run to resume");
+            TrainConfig saved;
+            try
+            {
+                saved = TrainConfig.Overlay(new TrainConfig(), File.ReadAllText(folder.Config), folder.Config);
+            }
+            catch (ConfigException e)
+            {
+                throw new RunException(e.Message);
+            }
+            var parts = RunComponents.Build(saved);
+            var run = new TrainingRun(folder, saved, parts);
+            run.RestoreFromCheckpoint();
+            return run;
+        }
+
+        ArgumentNullException.ThrowIfNull(config);
+        if (folder.HoldsRun)
+        {
+            if (mode != FolderMode.Force)
+                throw new RunException($"output folder {outDir} already holds a run; use --force to replace it or --resume to continue it");
+            folder.Clear();
+        }
+        var components = RunComponents.Build(config);
+        Directory.CreateDirectory(folder.Path);
+        RunFolder.WriteAtomic(folder.Config, config.ToJson());
+        RunFolder.WriteAtomic(folder.Progress, ProgressCsv.Header + "\n");
+        return new TrainingRun(folder, config, components);
+    }
+
+    private void RestoreFromCheckpoint()
+    {
+        var checkpoint = _folder.LatestCheckpoint();
+        int keep = 0;
+        if (checkpoint is { } c)
+        {
+            _parts.Load(c.Snapshot.Reader());
+            keep = c.Iteration;
+        }
+        // Keep the log rows the checkpoint covers; later rows are re-created by the resumed run.
+        var kept = new List<string> { ProgressCsv.Header };
+        if (File.Exists(_folder.Progress))
+        {
+            foreach (var row in ProgressCsv.Read(_folder.Progress).Where(r => r.Iteration <= keep))
+            {
+                kept.Add(row.Line);
+                _wallOffset = row.WallSeconds;
+            }
+        }
+        RunFolder.WriteAtomic(_folder.Progress, string.Join('\n', kept) + "\n");
+    }
+
+    /// <summary>
+    /// Trains until <c>total_steps</c> env steps, calling <paramref name="onIteration"/> after each logged row.
+    /// Returns the rows of this call.
+    /// </summary>
+    public IReadOnlyList<IterationLog> Run(Action<IterationLog>? onIteration = null, CancellationToken cancel = default)
+    {
+        var rows = new List<IterationLog>();
+        var clock = Stopwatch.StartNew();
+        using (var log = new StreamWriter(new FileStream(_folder.Progress, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false)))
+        {
+            while (Trainer.EnvSteps < Config.TotalSteps && !cancel.IsCancellationRequested)
+            {
+                var row = Trainer.RunIteration();
+                log.Write(ProgressCsv.Row(row, Trainer.Episodes, _wallOffset + clock.Elapsed.TotalSeconds));
+                log.Write('\n');
+                log.Flush();
+                rows.Add(row);
+                if (Config.CheckpointEvery > 0 && row.Iteration % Config.CheckpointEvery == 0)
+                    Checkpoint();
+                onIteration?.Invoke(row);
+            }
+        }
+        Checkpoint();
+        RunFolder.WriteAtomic(_folder.Policy, _parts.PolicyJson());
+        return rows;
+    }
+
+    private void Checkpoint()
+    {
+        var snapshot = new Snapshot();
+        _parts.Save(snapshot);
+        _folder.WriteCheckpoint(Trainer.Iteration, snapshot);
+    }
+}
+
+/// <summary>A run folder or resume request that cannot be honoured (one line).</summary>
+public sealed class RunException(string message) : Exception(message);
