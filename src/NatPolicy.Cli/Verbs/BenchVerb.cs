@@ -60,9 +60,10 @@ public static class BenchVerb
         int dim = env.ActionSpace.Dimension;
         env.Reset(EnvSeed);
         int cursor = 0;
-        Time(seconds * WarmupFraction, () => RunSingle(env, actions, dim, ref cursor));
+        Work work = () => RunSingle(env, actions, dim, ref cursor);
+        Time(seconds * WarmupFraction, work);
         long bytes0 = GC.GetAllocatedBytesForCurrentThread();
-        var (elapsed, steps) = Time(seconds, () => RunSingle(env, actions, dim, ref cursor));
+        var (elapsed, steps) = Time(seconds, work);
         long bytes = GC.GetAllocatedBytesForCurrentThread() - bytes0;
         return new Throughput(steps / elapsed, (double)bytes / steps, steps);
     }
@@ -74,9 +75,10 @@ public static class BenchVerb
         var actions = Actions(venv.SingleActionSpace, ActionTable);
         venv.Reset(EnvSeed);
         int cursor = 0;
-        Time(seconds * WarmupFraction, () => RunVector(venv, actions, width, ref cursor) * copies);
+        Work work = () => RunVector(venv, actions, width, ref cursor) * copies;
+        Time(seconds * WarmupFraction, work);
         long bytes0 = GC.GetAllocatedBytesForCurrentThread();
-        var (elapsed, steps) = Time(seconds, () => RunVector(venv, actions, width, ref cursor) * copies);
+        var (elapsed, steps) = Time(seconds, work);
         long bytes = GC.GetAllocatedBytesForCurrentThread() - bytes0;
         return new Throughput(steps / elapsed, (double)bytes / steps, steps);
     }
@@ -86,10 +88,15 @@ public static class BenchVerb
     private static (double Seconds, long Steps) Time(double seconds, Work work)
     {
         long steps = 0;
-        var sw = Stopwatch.StartNew();
-        do steps += work();
-        while (sw.Elapsed.TotalSeconds < seconds);
-        return (sw.Elapsed.TotalSeconds, steps);
+        long start = Stopwatch.GetTimestamp();
+        double elapsed;
+        do
+        {
+            steps += work();
+            elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        while (elapsed < seconds);
+        return (elapsed, steps);
     }
 
     private static long RunSingle(IEnv env, double[] actions, int dim, ref int cursor)
