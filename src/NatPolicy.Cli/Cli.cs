@@ -12,6 +12,8 @@ public static class Cli
     public static IReadOnlyList<Verb> Verbs { get; } =
     [
         // Each verb lives in its own file under Verbs/ and is listed here.
+        new Verb("envcheck", EnvCheckVerb.Summary, EnvCheckVerb.Run),
+        new Verb("bench", BenchVerb.Summary, BenchVerb.Run),
     ];
 
     public static int Run(string[] argv, TextWriter stdout, TextWriter stderr)

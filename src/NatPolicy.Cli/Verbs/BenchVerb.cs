@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using NatPolicy.Core;
+using NatPolicy.Envs;
+using NatPolicy.Envs.Vector;
+
+namespace NatPolicy.Cli;
+
+/// <summary>
+/// <c>natpolicy bench [--seconds S] [--env ID] [--copies N]</c>: environment throughput on one thread. Measures the
+/// registry env (TimeLimit-wrapped) with precomputed random actions, reset on done, and a SyncVectorEnv of N copies
+/// (env-steps/s = vector steps × N); bytes allocated per env step from GC.GetAllocatedBytesForCurrentThread.
+/// </summary>
+public static class BenchVerb
+{
+    public const string Summary = "measure environment steps per second and bytes allocated per step";
+
+    public const double DefaultSeconds = 2.0;
+    public const int DefaultCopies = 64;
+    public const string DefaultEnv = "CartPole-v1";
+    /// <summary>Length of the precomputed action table (a power of two, cycled).</summary>
+    private const int ActionTable = 1 << 16;
+    private const ulong ActionSeed = 12345;
+    private const ulong EnvSeed = 0;
+    /// <summary>Steps between clock reads.</summary>
+    private const int Chunk = 1 << 16;
+    private const double WarmupFraction = 0.2;
+
+    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
+    {
+        var args = new Args("bench", argv, ["seconds", "env", "copies"], ["help"]);
+        if (args.Has("help"))
+        {
+            stdout.WriteLine("usage: natpolicy bench [--seconds S] [--env ID] [--copies N]");
+            stdout.WriteLine($"  defaults: --seconds {Fmt.D(DefaultSeconds)} per measurement, --env {DefaultEnv}, --copies {DefaultCopies}");
+            return 0;
+        }
+        args.RequirePositional(0, 0, "no positional arguments");
+        double seconds = args.Double("seconds") ?? DefaultSeconds;
+        if (seconds <= 0) throw new UsageException($"--seconds must be positive (got {Fmt.D(seconds)})");
+        string id = args.String("env") ?? DefaultEnv;
+        if (!EnvRegistry.Ids.Contains(id))
+            throw new UsageException($"unknown --env '{id}'; registered ids: {string.Join(", ", EnvRegistry.Ids)}");
+        int copies = args.Int("copies", 1) ?? DefaultCopies;
+
+        var single = MeasureSingle(id, seconds);
+        var vector = MeasureVector(id, copies, seconds);
+        stdout.WriteLine($"{"benchmark",-36} {"env-steps/s",14} {"bytes/step",11} {"steps",12}");
+        stdout.WriteLine($"{id + " single (registry, TimeLimit)",-36} {Fmt.G(single.StepsPerSecond, 4),14} {Fmt.G(single.BytesPerStep, 3),11} {single.Steps,12}");
+        stdout.WriteLine($"{id + $" SyncVectorEnv ×{copies}",-36} {Fmt.G(vector.StepsPerSecond, 4),14} {Fmt.G(vector.BytesPerStep, 3),11} {vector.Steps,12}");
+        return 0;
+    }
+
+    /// <summary>One measurement: env steps per second and bytes allocated per env step.</summary>
+    public readonly record struct Throughput(double StepsPerSecond, double BytesPerStep, long Steps);
+
+    public static Throughput MeasureSingle(string id, double seconds)
+    {
+        var env = EnvRegistry.Make(id);
+        var actions = Actions(env.ActionSpace, ActionTable);
+        int dim = env.ActionSpace.Dimension;
+        env.Reset(EnvSeed);
+        int cursor = 0;
+        Work work = () => RunSingle(env, actions, dim, ref cursor);
+        Time(seconds * WarmupFraction, work);
+        long bytes0 = GC.GetAllocatedBytesForCurrentThread();
+        var (elapsed, steps) = Time(seconds, work);
+        long bytes = GC.GetAllocatedBytesForCurrentThread() - bytes0;
+        return new Throughput(steps / elapsed, (double)bytes / steps, steps);
+    }
+
+    public static Throughput MeasureVector(string id, int copies, double seconds)
+    {
+        var venv = VectorEnvs.Make(id, copies);
+        int width = copies * venv.SingleActionSpace.Dimension;
+        var actions = Actions(venv.SingleActionSpace, ActionTable);
+        venv.Reset(EnvSeed);
+        int cursor = 0;
+        Work work = () => RunVector(venv, actions, width, ref cursor) * copies;
+        Time(seconds * WarmupFraction, work);
+        long bytes0 = GC.GetAllocatedBytesForCurrentThread();
+        var (elapsed, steps) = Time(seconds, work);
+        long bytes = GC.GetAllocatedBytesForCurrentThread() - bytes0;
+        return new Throughput(steps / elapsed, (double)bytes / steps, steps);
+    }
+
+    private delegate long Work();
+
+    private static (double Seconds, long Steps) Time(double seconds, Work work)
+    {
+        long steps = 0;
+        long start = Stopwatch.GetTimestamp();
+        double elapsed;
+        do
+        {
+            steps += work();
+            elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        while (elapsed < seconds);
+        return (elapsed, steps);
+    }
+
+    private static long RunSingle(IEnv env, double[] actions, int dim, ref int cursor)
+    {
+        int mask = actions.Length - 1;
+        int c = cursor;
+        for (int i = 0; i < Chunk; i++)
+        {
+            var r = env.Step(actions.AsSpan((c & mask) / dim * dim, dim));
+            c += dim;
+            if (r.Done) env.Reset();
+        }
+        cursor = c;
+        return Chunk;
+    }
+
+    private static long RunVector(IVectorEnv venv, double[] actions, int width, ref int cursor)
+    {
+        int n = Chunk / venv.Count;
+        int c = cursor;
+        for (int i = 0; i < n; i++)
+        {
+            if (c + width > actions.Length) c = 0;
+            venv.Step(actions.AsSpan(c, width));
+            c += width;
+        }
+        cursor = c;
+        return n;
+    }
+
+    private static double[] Actions(Space space, int count)
+    {
+        var rng = new Rng(ActionSeed);
+        var a = new double[count];
+        int dim = space.Dimension;
+        for (int i = 0; i + dim <= count; i += dim) space.Sample(rng, a.AsSpan(i, dim));
+        return a;
+    }
+}

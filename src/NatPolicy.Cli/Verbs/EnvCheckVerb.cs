@@ -1,0 +1,75 @@
+using NatPolicy.Core;
+using NatPolicy.Envs.Reference;
+
+namespace NatPolicy.Cli;
+
+/// <summary>
+/// <c>natpolicy envcheck FILE.json [FILE.json ...]</c>: replays Gymnasium reference trajectories against our envs.
+/// One line per file and a verdict; exit 0 when every step of every file matches bit for bit, 1 on any mismatch,
+/// 2 for no files or a missing/malformed file.
+/// </summary>
+public static class EnvCheckVerb
+{
+    public const string Name = "envcheck";
+
+    public const string Summary = "replay Gymnasium reference trajectories and compare bit for bit";
+
+    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
+    {
+        var args = new Args(Name, argv, [], ["help"]);
+        if (args.Has("help"))
+        {
+            stdout.WriteLine("usage: natpolicy envcheck FILE.json [FILE.json ...]");
+            stdout.WriteLine("  Replays each reference file (SetState(initial_state), recorded actions, TimeLimit rule) and");
+            stdout.WriteLine("  reports the largest differences. Exit 0: all exact; 1: a mismatch; 2: bad input.");
+            return 0;
+        }
+        if (args.Positional.Count == 0)
+            throw new UsageException("no reference files given; usage: natpolicy envcheck FILE.json [FILE.json ...]");
+
+        var files = new List<ReferenceFile>();
+        foreach (string path in args.Positional)
+        {
+            try
+            {
+                files.Add(ReferenceFile.Load(path));
+            }
+            catch (ReferenceFormatException e)
+            {
+                throw new UsageException(e.Message);
+            }
+        }
+
+        int exact = 0;
+        foreach (var file in files)
+        {
+            ReplayReport r;
+            try
+            {
+                r = ReferenceReplayer.Replay(file);
+            }
+            catch (ReferenceFormatException e)
+            {
+                throw new UsageException(e.Message);
+            }
+            if (r.Exact) exact++;
+            stdout.WriteLine(FormatLine(r));
+        }
+        bool ok = exact == files.Count;
+        stdout.WriteLine(ok
+            ? $"verdict: EXACT: all {files.Count} file(s) match bit for bit"
+            : $"verdict: MISMATCH: {files.Count - exact} of {files.Count} file(s) differ");
+        return ok ? 0 : 1;
+    }
+
+    public static string FormatLine(ReplayReport r)
+    {
+        string post = r.PostTerminalSteps > 0 ? $" (+{r.PostTerminalSteps} post-terminal)" : "";
+        string init = r.InitialObsUlpTolerance > 0
+            ? $"  init_obs {r.MaxInitialObsUlps} ulp (≤{r.InitialObsUlpTolerance} allowed)"
+            : r.MaxInitialObsUlps > 0 ? $"  init_obs {r.MaxInitialObsUlps} ulp" : "";
+        return $"{(r.Exact ? "OK  " : "FAIL")} {r.EnvId,-25} episodes {r.Episodes,3}  steps {r.Steps,6}{post}  "
+            + $"max|Δobs| {Fmt.G(r.MaxObsDiff, 3)}  max|Δstate| {Fmt.G(r.MaxStateDiff, 3)}  max|Δreward| {Fmt.G(r.MaxRewardDiff, 3)}  "
+            + $"flag mismatches {r.FlagMismatches}{init}  [{Path.GetFileName(r.Source)}]";
+    }
+}
