@@ -42,4 +42,52 @@ public interface IPolicy
 
     /// <summary>An independent copy with the same structure and θ.</summary>
     IPolicy Clone();
+    // ---- Batch helpers (added with the policies layer). Rows are row-major: observations count×n, actions
+    // count×ActionSpace.Dimension. The default bodies work for any IPolicy; ParametricPolicy overrides them with
+    // allocation-free versions that do one forward and one backward pass per row. ----
+
+    /// <summary>logProbs[i] = log π_θ(aᵢ|sᵢ) for i &lt; count.</summary>
+    void LogProbs(ReadOnlySpan<double> observations, ReadOnlySpan<double> actions, int count, Span<double> logProbs)
+    {
+        int n = ObservationDimension, d = ActionSpace.Dimension;
+        for (int i = 0; i < count; i++) logProbs[i] = LogProb(observations.Slice(i * n, n), actions.Slice(i * d, d));
+    }
+
+    /// <summary>Row i of <paramref name="scores"/> (count×P, row-major) = ∇θ log π_θ(aᵢ|sᵢ).</summary>
+    void Scores(ReadOnlySpan<double> observations, ReadOnlySpan<double> actions, int count, Span<double> scores)
+    {
+        int n = ObservationDimension, d = ActionSpace.Dimension, p = ParameterCount;
+        for (int i = 0; i < count; i++) Score(observations.Slice(i * n, n), actions.Slice(i * d, d), scores.Slice(i * p, p));
+    }
+
+    /// <summary>The policy gradient g = (1/count) Σᵢ wᵢ ∇θ log π_θ(aᵢ|sᵢ) (w = advantages) into <paramref name="gradient"/> (length P).</summary>
+    void PolicyGradient(ReadOnlySpan<double> observations, ReadOnlySpan<double> actions, ReadOnlySpan<double> weights, int count,
+        Span<double> gradient)
+    {
+        int n = ObservationDimension, d = ActionSpace.Dimension, p = ParameterCount;
+        double[] score = System.Buffers.ArrayPool<double>.Shared.Rent(p);
+        try
+        {
+            gradient.Clear();
+            for (int i = 0; i < count; i++)
+            {
+                Score(observations.Slice(i * n, n), actions.Slice(i * d, d), score.AsSpan(0, p));
+                double w = weights[i] / count;
+                for (int j = 0; j < p; j++) gradient[j] += w * score[j];
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(score);
+        }
+    }
+
+    /// <summary>Mean over the count rows of the entropy H(π_θ(·|sᵢ)) in nats.</summary>
+    double MeanEntropy(ReadOnlySpan<double> observations, int count)
+    {
+        int n = ObservationDimension;
+        double sum = 0;
+        for (int i = 0; i < count; i++) sum += Entropy(observations.Slice(i * n, n));
+        return sum / count;
+    }
 }
