@@ -77,7 +77,7 @@ public sealed record TrainConfig
     /// <summary>npg: Fisher estimator "exact" (expectation over actions), "empirical" (sampled scores) or "matrix-free" (products only).</summary>
     public string Fisher { get; init; } = "exact";
 
-    /// <summary>npg: solver for (F + λI)x = g: "cholesky" (dense) or "cg" (conjugate gradient). trpo always uses cg.</summary>
+    /// <summary>npg: solver for (F + λI)x = g: "cholesky" (dense), "pinv" (dense pseudo-inverse) or "cg" (conjugate gradient). trpo always uses cg.</summary>
     public string Solver { get; init; } = "cholesky";
 
     /// <summary>Damping λ ≥ 0 added to the Fisher.</summary>
@@ -189,7 +189,7 @@ public sealed record TrainConfig
         if (NpgStep is not ("normalized" or "fixed")) yield return $"npg_step '{NpgStep}' is unknown; allowed: normalized, fixed";
         if (!(MaxKl > 0)) yield return $"max_kl (delta) must be positive (got {MaxKl})";
         if (Fisher is not ("exact" or "empirical" or "matrix-free")) yield return $"fisher '{Fisher}' is unknown; allowed: exact, empirical, matrix-free";
-        if (Solver is not ("cholesky" or "cg")) yield return $"solver '{Solver}' is unknown; allowed: cholesky, cg";
+        if (Solver is not ("cholesky" or "pinv" or "cg")) yield return $"solver '{Solver}' is unknown; allowed: cholesky, pinv, cg";
         if (!(Damping >= 0)) yield return $"damping must be ≥ 0 (got {Damping})";
         if (CgIterations <= 0) yield return $"cg_iterations must be positive (got {CgIterations})";
         if (!(CgTolerance >= 0)) yield return $"cg_tolerance must be ≥ 0 (got {CgTolerance})";

@@ -31,6 +31,7 @@ public sealed class Trainer : ISnapshotable
     private readonly double[] _thetaBefore;
     private readonly double[] _thetaAfter;
     private readonly List<EpisodeStats> _finished = [];
+    private readonly ulong _envSeed;
     private bool _started;
 
     /// <param name="config">The run's config (defines B, N, γ, λ, advantage normalisation).</param>
@@ -39,8 +40,10 @@ public sealed class Trainer : ISnapshotable
     /// <param name="update">The update rule.</param>
     /// <param name="baseline">Value baseline, or null for none (advantage = return).</param>
     /// <param name="actionRng">Generator for action sampling.</param>
-    public Trainer(TrainConfig config, IVectorEnv env, IPolicy policy, IPolicyUpdate update, LinearValueBaseline? baseline, Rng actionRng)
+    /// <param name="envSeed">Seed of the vector env's first reset (copy i gets envSeed + i).</param>
+    public Trainer(TrainConfig config, IVectorEnv env, IPolicy policy, IPolicyUpdate update, LinearValueBaseline? baseline, Rng actionRng, ulong envSeed)
     {
+        _envSeed = envSeed;
         _config = config;
         _env = env;
         _policy = policy;
@@ -68,7 +71,7 @@ public sealed class Trainer : ISnapshotable
     {
         if (!_started)
         {
-            _env.Reset(_config.Seed);
+            _env.Reset(_envSeed);
             _started = true;
         }
         Collect();
