@@ -12,6 +12,7 @@ public static class Cli
     public static IReadOnlyList<Verb> Verbs { get; } =
     [
         // Each verb lives in its own file under Verbs/ and is listed here.
+        new Verb(global::NatPolicy.Cli.Verbs.ReproduceVerb.Name, global::NatPolicy.Cli.Verbs.ReproduceVerb.Summary, global::NatPolicy.Cli.Verbs.ReproduceVerb.Run),
     ];
 
     public static int Run(string[] argv, TextWriter stdout, TextWriter stderr)
