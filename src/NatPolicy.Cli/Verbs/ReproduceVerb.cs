@@ -100,7 +100,7 @@ public static class ReproduceVerb
         md.Append(CultureInfo.InvariantCulture, $"| vanilla: smallest ρ(j) | ≈ 10⁻⁷ | {G(r.Vanilla.MinRhoJ)} (at t = {G(r.Vanilla.TimeOfMinRhoJ)}) |\n");
         md.Append(CultureInfo.InvariantCulture, $"| natural: time to η ≈ 2 | a few time units | escape at t = {G(r.Natural.EscapeTime)} |\n");
         md.Append(CultureInfo.InvariantCulture, $"| natural: smallest ρ(j) | stays away from 0 | {G(r.Natural.MinRhoJ)} |\n");
-        md.Append(CultureInfo.InvariantCulture, $"| escape-time ratio vanilla / natural | ≈ 10⁶ | {G(r.EscapeRatio)} |\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"| escape-time ratio vanilla / natural | ≈ 10⁶ (implied by the two curves) | {G(r.EscapeRatio)} |\n\n");
         md.Append(CultureInfo.InvariantCulture, $"ODE steps: vanilla {r.Vanilla.Steps}, natural {r.Natural.Steps}. Figure: `{name}.png` / `{name}.svg`; numbers: `{name}.csv`.\n");
         File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
         return
@@ -185,7 +185,7 @@ public static class ReproduceVerb
         var md = new StringBuilder();
         md.Append("# empirical-fisher (part a)\n\n");
         md.Append("Model y ~ N(θ, 1), all targets 0, loss ½θ². Exact Fisher 1 → θ ← θ(1−α); empirical Fisher θ² → θ ← θ − α/θ.\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"| α | θ₀ | exact: |θ_{r.Config.Steps}| | empirical: max |θ| over last {tail} | empirical floor √(α/2) |\n|---|---|---|---|---|\n");
+        md.Append(CultureInfo.InvariantCulture, $"| α | θ₀ | exact: \\|θ_{r.Config.Steps}\\| | empirical: max \\|θ\\| over last {tail} | empirical floor √(α/2) |\n|---|---|---|---|---|\n");
         foreach (var run in r.Runs)
             md.Append(CultureInfo.InvariantCulture, $"| {G(run.StepSize)} | {G(run.Theta0)} | {G(Math.Abs(run.Exact[^1]))} | {G(EmpiricalFisherRun.TailMax(run.Empirical, tail))} | {G(EmpiricalFisher.EmpiricalFloor(run.StepSize))} |\n");
         md.Append("\nPaper (Martens 2020): the exact natural step converges for every α ∈ (0, 2); the empirical-Fisher step θ − α/θ never converges to 0 ");
