@@ -1,0 +1,210 @@
+using OxyPlot;
+using OxyPlot.Annotations;
+using OxyPlot.Axes;
+using OxyPlot.Legends;
+using OxyPlot.Series;
+using OxyPlot.SkiaSharp;
+using SkiaSharp;
+
+namespace NatPolicy.Cli.Plotting;
+
+/// <summary>Renders a <see cref="Figure"/> with OxyPlot onto a Skia canvas and writes PNG and SVG.</summary>
+public static class FigureWriter
+{
+    public const string Font = "DejaVu Sans";
+    private const double FontSize = 14, TitleFontSize = 16, FigureTitleFontSize = 18, FigureTitleStrip = 40;
+    private const byte BandAlpha = 50;
+
+    /// <summary>Default colours (matplotlib's "tab10"), used in order for series without a colour.</summary>
+    public static IReadOnlyList<string> Palette { get; } =
+        ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+
+    /// <summary>Writes <c>{path}.png</c> and <c>{path}.svg</c> (creating the directory) and returns both paths.</summary>
+    public static (string Png, string Svg) Save(Figure figure, string pathWithoutExtension)
+    {
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(pathWithoutExtension));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        string png = pathWithoutExtension + ".png", svg = pathWithoutExtension + ".svg";
+        using (var s = File.Create(png)) WritePng(figure, s);
+        using (var s = File.Create(svg)) WriteSvg(figure, s);
+        return (png, svg);
+    }
+
+    /// <summary>(columns, rows, panel width, panel height, total width, total height) in pixels.</summary>
+    public static (int Cols, int Rows, int PanelW, int PanelH, int Width, int Height) Layout(Figure f)
+    {
+        if (f.Panels.Count == 0) throw new ArgumentException("a figure needs at least one panel");
+        int cols = f.Columns <= 0 ? f.Panels.Count : Math.Min(f.Columns, f.Panels.Count);
+        int rows = (f.Panels.Count + cols - 1) / cols;
+        int w = f.PanelWidth ?? (f.Panels.Count == 1 ? Figure.DefaultWidth : 700);
+        int h = f.PanelHeight ?? (rows == 1 ? Figure.DefaultHeight : 500);
+        int strip = f.Title is null ? 0 : (int)FigureTitleStrip;
+        return (cols, rows, w, h, cols * w, rows * h + strip);
+    }
+
+    public static void WritePng(Figure figure, Stream stream)
+    {
+        var (_, _, _, _, width, height) = Layout(figure);
+        using var bitmap = new SKBitmap(width, height);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            Render(figure, canvas, RenderTarget.PixelGraphic);
+        }
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        data.SaveTo(stream);
+    }
+
+    public static void WriteSvg(Figure figure, Stream stream)
+    {
+        var (_, _, _, _, width, height) = Layout(figure);
+        // SKSvgCanvas writes its document when disposed.
+        using var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream);
+        Render(figure, canvas, RenderTarget.VectorGraphic);
+    }
+
+    private static void Render(Figure figure, SKCanvas canvas, RenderTarget target)
+    {
+        var (cols, _, w, h, _, _) = Layout(figure);
+        canvas.Clear(SKColors.White);
+        using var context = new SkiaRenderContext { RenderTarget = target, SkCanvas = canvas, UseTextShaping = false };
+        double top = 0;
+        if (figure.Title is not null)
+        {
+            context.DrawText(new ScreenPoint(cols * w / 2.0, FigureTitleStrip / 2), figure.Title, OxyColors.Black, Font,
+                FigureTitleFontSize, FontWeights.Bold, 0, HorizontalAlignment.Center, VerticalAlignment.Middle);
+            top = FigureTitleStrip;
+        }
+        for (int i = 0; i < figure.Panels.Count; i++)
+        {
+            IPlotModel model = ToPlotModel(figure.Panels[i]);
+            canvas.Save();
+            canvas.Translate((float)(i % cols * w), (float)(top + i / cols * h));
+            model.Update(true);
+            model.Render(context, new OxyRect(0, 0, w, h));
+            canvas.Restore();
+        }
+    }
+
+    /// <summary>The OxyPlot model of one panel (exposed for callers who want OxyPlot's own exporters).</summary>
+    public static PlotModel ToPlotModel(Panel panel)
+    {
+        var model = new PlotModel
+        {
+            Title = panel.Title,
+            DefaultFont = Font,
+            DefaultFontSize = FontSize,
+            TitleFontSize = TitleFontSize,
+            TitleFontWeight = FontWeights.Bold,
+            Background = OxyColors.White,
+            PlotAreaBorderColor = OxyColor.FromRgb(0x88, 0x88, 0x88),
+            Padding = new OxyThickness(8),
+        };
+        model.Axes.Add(MakeAxis(AxisPosition.Bottom, panel.XTitle, panel.XScale, panel.XMin, panel.XMax));
+        model.Axes.Add(MakeAxis(AxisPosition.Left, panel.YTitle, panel.YScale, panel.YMin, panel.YMax));
+        if (panel.Legend != LegendPlacement.None && panel.Series.Any(s => !string.IsNullOrEmpty(s.Label)))
+        {
+            model.Legends.Add(new Legend
+            {
+                LegendPosition = panel.Legend switch
+                {
+                    LegendPlacement.TopLeft => LegendPosition.TopLeft,
+                    LegendPlacement.BottomRight => LegendPosition.BottomRight,
+                    LegendPlacement.BottomLeft => LegendPosition.BottomLeft,
+                    LegendPlacement.OutsideRight => LegendPosition.RightTop,
+                    _ => LegendPosition.TopRight,
+                },
+                LegendPlacement = panel.Legend == LegendPlacement.OutsideRight ? OxyPlot.Legends.LegendPlacement.Outside : OxyPlot.Legends.LegendPlacement.Inside,
+                LegendBackground = OxyColor.FromAColor(220, OxyColors.White),
+                LegendBorder = OxyColor.FromRgb(0xbb, 0xbb, 0xbb),
+                LegendFont = Font,
+                LegendFontSize = FontSize - 1,
+            });
+        }
+        int next = 0;
+        foreach (var s in panel.Series)
+        {
+            Validate(s);
+            var color = OxyColor.Parse(s.Color ?? Palette[next++ % Palette.Count]);
+            if (s.Lower is not null && s.Upper is not null)
+            {
+                var band = new AreaSeries
+                {
+                    Color = OxyColors.Transparent,
+                    Fill = OxyColor.FromAColor(BandAlpha, color),
+                    StrokeThickness = 0,
+                    RenderInLegend = false,
+                };
+                for (int i = 0; i < s.X.Length; i++)
+                {
+                    if (!Plottable(s.X[i], panel.XScale) || !Plottable(s.Lower[i], panel.YScale) || !Plottable(s.Upper[i], panel.YScale)) continue;
+                    band.Points.Add(new DataPoint(s.X[i], s.Upper[i]));
+                    band.Points2.Add(new DataPoint(s.X[i], s.Lower[i]));
+                }
+                model.Series.Add(band);
+            }
+            var line = new LineSeries
+            {
+                Title = string.IsNullOrEmpty(s.Label) ? null : s.Label,
+                RenderInLegend = !string.IsNullOrEmpty(s.Label),
+                Color = color,
+                StrokeThickness = s.Thickness,
+                LineStyle = s.Dashed ? LineStyle.Dash : LineStyle.Solid,
+                MarkerType = s.Markers ? MarkerType.Circle : MarkerType.None,
+                MarkerSize = 2.5,
+                MarkerFill = color,
+            };
+            for (int i = 0; i < s.X.Length; i++)
+                if (Plottable(s.X[i], panel.XScale) && Plottable(s.Y[i], panel.YScale))
+                    line.Points.Add(new DataPoint(s.X[i], s.Y[i]));
+            model.Series.Add(line);
+        }
+        foreach (var r in panel.ReferenceLines)
+        {
+            model.Annotations.Add(new LineAnnotation
+            {
+                Type = LineAnnotationType.Horizontal,
+                Y = r.Y,
+                Text = r.Label,
+                Color = OxyColor.Parse(r.Color),
+                TextColor = OxyColor.Parse(r.Color),
+                LineStyle = r.Dashed ? LineStyle.Dash : LineStyle.Solid,
+                StrokeThickness = 1.5,
+                FontSize = FontSize - 1,
+                // Label just above the line, inside the plot area at its right end.
+                TextLinePosition = 1,
+                TextHorizontalAlignment = HorizontalAlignment.Right,
+                TextVerticalAlignment = VerticalAlignment.Bottom,
+                TextMargin = 4,
+            });
+        }
+        return model;
+    }
+
+    private static Axis MakeAxis(AxisPosition position, string title, AxisScale scale, double? min, double? max)
+    {
+        Axis axis = scale == AxisScale.Log10 ? new LogarithmicAxis { Base = 10, UseSuperExponentialFormat = true } : new LinearAxis();
+        axis.Position = position;
+        axis.Title = title;
+        axis.MajorGridlineStyle = LineStyle.Solid;
+        axis.MajorGridlineColor = OxyColor.FromRgb(0xe6, 0xe6, 0xe6);
+        axis.MinorGridlineStyle = scale == AxisScale.Log10 ? LineStyle.None : LineStyle.Dot;
+        axis.MinorGridlineColor = OxyColor.FromRgb(0xf2, 0xf2, 0xf2);
+        axis.TitleFontSize = FontSize;
+        if (min is { } lo) axis.Minimum = lo;
+        if (max is { } hi) axis.Maximum = hi;
+        return axis;
+    }
+
+    private static bool Plottable(double v, AxisScale scale) => double.IsFinite(v) && (scale == AxisScale.Linear || v > 0);
+
+    private static void Validate(Series s)
+    {
+        if (s.X.Length != s.Y.Length)
+            throw new ArgumentException($"series '{s.Label}': {s.X.Length} x values but {s.Y.Length} y values");
+        if ((s.Lower is null) != (s.Upper is null))
+            throw new ArgumentException($"series '{s.Label}': give both Lower and Upper or neither");
+        if (s.Lower is not null && (s.Lower.Length != s.X.Length || s.Upper!.Length != s.X.Length))
+            throw new ArgumentException($"series '{s.Label}': band length differs from x length");
+    }
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text.Json;
+using NatPolicy.Core;
+using NatPolicy.Envs;
+using NatPolicy.Experiments.Runs;
+
+namespace NatPolicy.Cli.Verbs;
+
+/// <summary><c>natpolicy evaluate</c>: runs a saved policy for whole episodes and reports the return.</summary>
+public static class EvaluateVerb
+{
+    public const string Usage = "evaluate --policy DIR/policy.json [--env ID] [--episodes 100] [--seed N] [--deterministic] [--json]";
+
+    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
+    {
+        var a = new Args("evaluate", argv, ["policy", "env", "episodes", "seed"], ["deterministic", "json", "help"]);
+        if (a.Has("help"))
+        {
+            stdout.WriteLine("usage: natpolicy " + Usage);
+            return 0;
+        }
+        a.RequirePositional(0, 0, "only --flags");
+        string path = a.String("policy") ?? throw new UsageException("--policy FILE is required (a policy.json written by train)");
+        if (Directory.Exists(path)) path = Path.Combine(path, RunFolder.PolicyFile);
+        int episodes = a.Int("episodes") ?? 100;
+        if (episodes < 1) throw new UsageException($"--episodes must be at least 1 (got {episodes})");
+        long seed = a.Long("seed") ?? 0;
+        if (seed < 0) throw new UsageException($"--seed must be ≥ 0 (got {seed})");
+
+        PolicyFile file;
+        try
+        {
+            file = PolicyFile.Load(path);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        string envId = a.String("env") ?? file.EnvId;
+        ConfigResolver.CheckEnv(envId);
+        var env = EnvRegistry.Make(envId);
+        var (policy, normalizer) = Build(file, path);
+        if (policy.ObservationDimension != env.ObservationSpace.Dimension || !policy.ActionSpace.Equals(env.ActionSpace))
+            throw new UsageException($"policy {path} (trained on {file.EnvId}: {policy.ObservationDimension} observations, actions {policy.ActionSpace}) " +
+                $"does not fit {envId} ({env.ObservationSpace.Dimension} observations, actions {env.ActionSpace})");
+
+        var result = Evaluation.Run(env, policy, normalizer, episodes, (ulong)seed, a.Has("deterministic"));
+        if (a.Has("json"))
+        {
+            stdout.WriteLine(JsonSerializer.Serialize(new
+            {
+                env_id = envId,
+                episodes,
+                deterministic = a.Has("deterministic"),
+                seed,
+                return_mean = result.Mean,
+                return_std = result.Std,
+                return_min = result.Returns.Min(),
+                return_max = result.Returns.Max(),
+                length_mean = result.Lengths.Average(),
+            }));
+        }
+        else
+        {
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{envId}: return {result.Mean:F2} ± {result.Std:F2} (std) over {episodes} episodes ({(a.Has("deterministic") ? "deterministic" : "sampled")} actions), length {result.Lengths.Average():F1}"));
+        }
+        return 0;
+    }
+
+    private static (NatPolicy.Agents.IPolicy, RunningMeanStd?) Build(PolicyFile file, string path)
+    {
+        try
+        {
+            return file.Build();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FormatException)
+        {
+            throw new UsageException($"{path}: the policy cannot be rebuilt ({e.Message.Split('\n')[0]})");
+        }
+    }
+}

@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Text;
+using NatPolicy.Cli.Plotting;
+using NatPolicy.Core;
+using NatPolicy.Experiments.Reproductions;
+
+namespace NatPolicy.Cli.Verbs;
+
+/// <summary>
+/// One reproducible experiment: its CLI name, a one-line summary, and a run function that writes its CSV, figure
+/// (PNG + SVG) and report.md into the given directory and returns lines to print. Add a reproduction by adding one
+/// entry to <see cref="ReproduceVerb.Reproductions"/>.
+/// </summary>
+public sealed record Reproduction(string Name, string Summary, Func<string, IReadOnlyList<string>> Run);
+
+/// <summary><c>natpolicy reproduce NAME [--out DIR]</c>: re-runs a classic natural-gradient result (default out: results/reproduce/NAME).</summary>
+public static class ReproduceVerb
+{
+    public const string Name = "reproduce";
+
+    public static IReadOnlyList<Reproduction> Reproductions { get; } =
+    [
+        new("kakade-twostate", "Kakade (2001) two-state MDP: vanilla plateau vs natural escape (exact flows)", RunTwoState),
+        new("kakade-lqr", "Kakade (2001) 1-d LQR: time to cost 22 under parameter rescaling (exact flows)", RunLqr),
+        new("empirical-fisher", "Martens (2020) 1-d example: exact vs empirical Fisher steps", RunEmpiricalFisher),
+    ];
+
+    public const string Summary = "re-run a classic natural-gradient result (kakade-twostate, kakade-lqr, empirical-fisher, ...)";
+
+    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
+    {
+        var args = new Args(Name, argv, ["out"], ["help"]);
+        if (args.Has("help"))
+        {
+            stdout.WriteLine("usage: natpolicy reproduce NAME [--out DIR]   (default DIR: results/reproduce/NAME)");
+            foreach (var r in Reproductions) stdout.WriteLine($"  {r.Name,-18} {r.Summary}");
+            return 0;
+        }
+        string names = string.Join(", ", Reproductions.Select(r => r.Name));
+        args.RequirePositional(1, 1, $"one reproduction name ({names})");
+        string name = args.Positional[0];
+        var repro = Reproductions.FirstOrDefault(r => r.Name == name)
+            ?? throw new UsageException($"unknown reproduction '{name}'; allowed: {names}");
+        string outDir = args.String("out") ?? Path.Combine("results", "reproduce", name);
+        Directory.CreateDirectory(outDir);
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        foreach (var line in repro.Run(outDir)) stdout.WriteLine(line);
+        stdout.WriteLine($"wrote {Path.Combine(outDir, name)}.{{csv,png,svg}} and {Path.Combine(outDir, "report.md")} in {sw.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
+        return 0;
+    }
+
+    private static string G(double x, int digits = 3) => Fmt.G(x, digits);
+
+    private static string G(double? x, int digits = 3) => x is { } v ? Fmt.G(v, digits) : "never";
+
+    private static void WriteCsv(string path, string header, IEnumerable<IEnumerable<object>> rows)
+    {
+        var sb = new StringBuilder().Append(header).Append('\n');
+        foreach (var row in rows)
+            sb.AppendJoin(',', row.Select(v => v switch
+            {
+                double d => Fmt.D(d),
+                int i => i.ToString(CultureInfo.InvariantCulture),
+                _ => Convert.ToString(v, CultureInfo.InvariantCulture),
+            })).Append('\n');
+        File.WriteAllText(path, sb.ToString());
+    }
+
+    private const string VanillaColor = "#d62728", NaturalColor = "#1f77b4";
+
+    // ---------------------------------------------------------------- kakade-twostate
+    private static IReadOnlyList<string> RunTwoState(string outDir)
+    {
+        const string name = "kakade-twostate";
+        var r = KakadeTwoStateExperiment.Run();
+        var c = r.Config;
+        var runs = new[] { r.Vanilla, r.Natural };
+        WriteCsv(Path.Combine(outDir, name + ".csv"), "method,t,average_reward,rho_j,pi_stay_i,pi_stay_j",
+            runs.SelectMany(run => run.Times.Select((t, k) => new object[] { run.Method, t, run.AverageReward[k], run.RhoJ[k], run.StayI[k], run.StayJ[k] })));
+        Series Line(TwoStateRun run, double[] y) => new(run.Method + " gradient", run.Times, y) { Color = run == r.Vanilla ? VanillaColor : NaturalColor, Dashed = run == r.Vanilla };
+        var fig = new Figure(
+            new Panel("Average reward", "time t", "average reward η", runs.Select(run => Line(run, run.AverageReward)).ToArray())
+            {
+                XScale = AxisScale.Log10, XMin = c.TFirst, XMax = c.TEnd, YMin = 0.5, YMax = 2.1, Legend = LegendPlacement.BottomRight,
+                ReferenceLines = [new ReferenceLine(c.EscapeReward, $"escape level η = {G(c.EscapeReward)}")],
+            },
+            new Panel("Stationary probability of state j", "time t", "ρ(j)", runs.Select(run => Line(run, run.RhoJ)).ToArray())
+            {
+                XScale = AxisScale.Log10, YScale = AxisScale.Log10, XMin = c.TFirst, XMax = c.TEnd, YMin = 1e-7, YMax = 2, Legend = LegendPlacement.BottomLeft,
+            })
+        { Title = "Two-state MDP (Kakade 2001): vanilla vs natural gradient flow" };
+        FigureWriter.Save(fig, Path.Combine(outDir, name));
+        var md = new StringBuilder();
+        md.Append("# kakade-twostate\n\n");
+        md.Append("Exact gradient flows on Kakade's two-state MDP (stay in i: reward 1, stay in j: reward 2, switch: 0), ");
+        md.Append(CultureInfo.InvariantCulture, $"start π(stay|i) = {G(c.StayI)}, π(stay|j) = {G(c.StayJ)}, Fisher damping {G(c.FisherDamping)}. ");
+        md.Append(CultureInfo.InvariantCulture, $"Escape time: first t with η ≥ {G(c.EscapeReward)} (located by bisection inside the Dormand–Prince step).\n\n");
+        md.Append("| quantity | paper (Kakade 2001, Fig. 1, read from the plot) | ours |\n|---|---|---|\n");
+        md.Append(CultureInfo.InvariantCulture, $"| vanilla: plateau at η ≈ 1 | lasts until t ≈ 10⁶–10⁷ | escape at t = {G(r.Vanilla.EscapeTime)} |\n");
+        md.Append(CultureInfo.InvariantCulture, $"| vanilla: smallest ρ(j) | ≈ 10⁻⁷ | {G(r.Vanilla.MinRhoJ)} (at t = {G(r.Vanilla.TimeOfMinRhoJ)}) |\n");
+        md.Append(CultureInfo.InvariantCulture, $"| natural: time to η ≈ 2 | a few time units | escape at t = {G(r.Natural.EscapeTime)} |\n");
+        md.Append(CultureInfo.InvariantCulture, $"| natural: smallest ρ(j) | stays away from 0 | {G(r.Natural.MinRhoJ)} |\n");
+        md.Append(CultureInfo.InvariantCulture, $"| escape-time ratio vanilla / natural | ≈ 10⁶ (implied by the two curves) | {G(r.EscapeRatio)} |\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"ODE steps: vanilla {r.Vanilla.Steps}, natural {r.Natural.Steps}. Figure: `{name}.png` / `{name}.svg`; numbers: `{name}.csv`.\n");
+        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        return
+        [
+            $"vanilla: escape (η ≥ {G(c.EscapeReward)}) at t = {G(r.Vanilla.EscapeTime)}, min ρ(j) = {G(r.Vanilla.MinRhoJ)}",
+            $"natural: escape (η ≥ {G(c.EscapeReward)}) at t = {G(r.Natural.EscapeTime)}, min ρ(j) = {G(r.Natural.MinRhoJ)}",
+            $"escape-time ratio vanilla/natural = {G(r.EscapeRatio)}",
+        ];
+    }
+
+    // ---------------------------------------------------------------- kakade-lqr
+    private static readonly string[] ScalingColors = ["#1f77b4", "#ff7f0e", "#2ca02c"];
+
+    private static IReadOnlyList<string> RunLqr(string outDir)
+    {
+        const string name = "kakade-lqr";
+        var parameterizations = new[] { LqrParameterization.GainLogSigma, LqrParameterization.ExponentialFamily };
+        var results = parameterizations.Select(p => KakadeLqrExperiment.Run(new LqrConfig(p))).ToArray();
+        var c = results[0].Config;
+        WriteCsv(Path.Combine(outDir, name + ".csv"), "parameterization,method,s1,s2,t,cost,gain,sigma",
+            results.SelectMany(res => res.Vanilla.Concat(res.Natural)).SelectMany(run =>
+                run.Times.Select((t, k) => new object[] { Describe(run, results), run.Method, run.Scaling.S1, run.Scaling.S2, t, run.Cost[k], run.Gain[k], run.Sigma[k] })));
+        var panels = new List<Panel>();
+        foreach (var res in results)
+        {
+            string param = res.Config.Parameterization == LqrParameterization.GainLogSigma ? "k = s₁θ₁, log σ = s₂θ₂" : "π ∝ exp(s₁θ₁u² + s₂θ₂xu)";
+            foreach (var (method, runs) in new[] { ("vanilla", res.Vanilla), ("natural", res.Natural) })
+            {
+                panels.Add(new Panel($"{method} gradient, {param}", "time t", "expected cost Σ E[x(t)²]",
+                    runs.Select((run, i) => new Series($"(s₁, s₂) = {run.Scaling}, cost {G(res.Config.TargetCost)} at t = {G(run.TimeToTarget)}", run.Times, run.Cost)
+                    { Color = ScalingColors[i % ScalingColors.Length], Dashed = i == 1 }).ToArray())
+                {
+                    XScale = AxisScale.Log10, XMin = res.Config.TFirst, XMax = res.Config.TEnd, YMin = 18, YMax = 80,
+                    ReferenceLines = [new ReferenceLine(res.Config.TargetCost, $"cost {G(res.Config.TargetCost)}")],
+                });
+            }
+        }
+        FigureWriter.Save(new Figure(panels) { Columns = 2, Title = "1-d LQR (Kakade 2001): cost vs time under rescaled parameters" }, Path.Combine(outDir, name));
+        var md = new StringBuilder();
+        md.Append("# kakade-lqr\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"x(t+1) = 0.7x(t) + u(t) + ε(t), ε ~ N(0,1), x(0) ~ N(0, {G(c.InitialVariance)}), u ~ N(kx, σ²), cost Σ_(t=1..{c.Horizon}) E[x(t)²] ");
+        md.Append(CultureInfo.InvariantCulture, $"(infimum {G(KakadeLqr.MinimumCost(c.Horizon))}). Start policy k = {G(c.InitialGain)}, σ = {G(Math.Exp(c.InitialLogSigma))} (cost {G(results[0].Vanilla[0].Cost[0], 4)}) for every run. ");
+        md.Append(CultureInfo.InvariantCulture, $"Fisher per step (trajectory Fisher / T), damping {G(c.FisherDamping)}. Time to cost {G(c.TargetCost)}:\n\n");
+        md.Append("| parameterization | method | (1,1) | (1,10) | (10,1) | spread (max/min) |\n|---|---|---|---|---|---|\n");
+        foreach (var res in results)
+            foreach (var (method, runs) in new[] { ("vanilla", res.Vanilla), ("natural", res.Natural) })
+                md.Append(CultureInfo.InvariantCulture, $"| {res.Config.Parameterization} | {method} | {string.Join(" | ", runs.Select(x => G(x.TimeToTarget)))} | {G(LqrResult.Spread(runs))} |\n");
+        md.Append("\nPaper (Kakade 2001, LQR figure; no numbers printed): the natural-gradient curves for the different scalings coincide, ");
+        md.Append("the vanilla curves are spread over orders of magnitude in time, and the natural gradient reaches cost 22 much sooner. ");
+        md.Append("Ours: the natural flows coincide exactly under both readings (invariance). Under k = s₁θ₁, log σ = s₂θ₂ the vanilla ");
+        md.Append("flow is already well conditioned (log σ has constant Fisher), so it is not slower than the natural flow and its spread is below 10; ");
+        md.Append("under the exponential-family reading π ∝ exp(s₁θ₁u² + s₂θ₂xu) the vanilla flow is an order of magnitude slower than the natural one, ");
+        md.Append("but rescaling moves it by less than a factor 10. See docs/reproductions.md.\n");
+        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        var lines = new List<string>();
+        foreach (var res in results)
+            foreach (var (method, runs) in new[] { ("vanilla", res.Vanilla), ("natural", res.Natural) })
+                lines.Add($"{res.Config.Parameterization,-17} {method}: time to cost {G(c.TargetCost)} for (1,1),(1,10),(10,1) = {string.Join(", ", runs.Select(x => G(x.TimeToTarget)))}; spread {G(LqrResult.Spread(runs))}");
+        return lines;
+    }
+
+    private static string Describe(LqrRun run, LqrResult[] results) =>
+        results.First(res => res.Vanilla.Contains(run) || res.Natural.Contains(run)).Config.Parameterization.ToString();
+
+    // ---------------------------------------------------------------- empirical-fisher
+    private static IReadOnlyList<string> RunEmpiricalFisher(string outDir)
+    {
+        const string name = "empirical-fisher";
+        var r = EmpiricalFisherExperiment.Run();
+        WriteCsv(Path.Combine(outDir, name + ".csv"), "alpha,theta0,iteration,theta_exact_fisher,theta_empirical_fisher",
+            r.Runs.SelectMany(run => run.Exact.Select((x, k) => new object[] { run.StepSize, run.Theta0, k, x, run.Empirical[k] })));
+        var iterations = Enumerable.Range(0, r.Config.Steps + 1).Select(k => (double)k).ToArray();
+        Panel Make(string title, Func<EmpiricalFisherRun, double[]> pick) =>
+            new(title, "iteration", "|θ|", r.Runs.Select((run, i) => new Series($"α = {G(run.StepSize)}, θ₀ = {G(run.Theta0)}", iterations, pick(run).Select(Math.Abs).ToArray())
+            { Color = FigureWriter.Palette[i / r.Config.StartingPoints.Count % FigureWriter.Palette.Count], Dashed = i % r.Config.StartingPoints.Count == 1, Markers = true, Thickness = 1.5 }).ToArray())
+            { YScale = AxisScale.Log10, YMin = 1e-16, YMax = 1e3, Legend = LegendPlacement.BottomLeft };
+        FigureWriter.Save(new Figure(
+            Make("exact Fisher (= 1): θ ← θ(1 − α)", run => run.Exact),
+            Make("empirical Fisher (= θ²): θ ← θ − α/θ", run => run.Empirical))
+        { Title = "y ~ N(θ, 1), targets 0, loss ½θ² (Martens 2020)" }, Path.Combine(outDir, name));
+        const int tail = 10;
+        var md = new StringBuilder();
+        md.Append("# empirical-fisher (part a)\n\n");
+        md.Append("Model y ~ N(θ, 1), all targets 0, loss ½θ². Exact Fisher 1 → θ ← θ(1−α); empirical Fisher θ² → θ ← θ − α/θ.\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"| α | θ₀ | exact: \\|θ_{r.Config.Steps}\\| | empirical: max \\|θ\\| over last {tail} | empirical floor √(α/2) |\n|---|---|---|---|---|\n");
+        foreach (var run in r.Runs)
+            md.Append(CultureInfo.InvariantCulture, $"| {G(run.StepSize)} | {G(run.Theta0)} | {G(Math.Abs(run.Exact[^1]))} | {G(EmpiricalFisherRun.TailMax(run.Empirical, tail))} | {G(EmpiricalFisher.EmpiricalFloor(run.StepSize))} |\n");
+        md.Append("\nPaper (Martens 2020): the exact natural step converges for every α ∈ (0, 2); the empirical-Fisher step θ − α/θ never converges to 0 ");
+        md.Append("(it oscillates or is thrown far out whenever θ gets near 0). Ours agrees: see the table and `" + name + ".png`.\n");
+        md.Append("\nPart (b) (CartPole with empirical vs exact Fisher in NPG) is added by the training work.\n");
+        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        return r.Runs.Select(run => $"α = {G(run.StepSize)}, θ₀ = {G(run.Theta0)}: exact |θ_{r.Config.Steps}| = {G(Math.Abs(run.Exact[^1]))}, empirical tail max |θ| = {G(EmpiricalFisherRun.TailMax(run.Empirical, tail))}").ToList();
+    }
+}
