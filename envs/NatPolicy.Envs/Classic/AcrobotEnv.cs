@@ -75,7 +75,7 @@ public sealed class AcrobotEnv : ClassicControlEnv
         double[] s = S;
         double y0 = s[0], y1 = s[1], y2 = s[2], y3 = s[3];
 
-        const double dt = Dt - 0.0; // t = [0, dt]
+        const double dt = Dt; // one step over t = [0, Dt]
         const double dt2 = dt / 2.0;
         Derivatives(y0, y1, y2, y3, torque, out double k10, out double k11, out double k12, out double k13);
         Derivatives(y0 + dt2 * k10, y1 + dt2 * k11, y2 + dt2 * k12, y3 + dt2 * k13, torque,

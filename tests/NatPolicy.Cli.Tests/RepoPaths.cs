@@ -1,0 +1,18 @@
+namespace NatPolicy.Cli.Tests;
+
+/// <summary>Locates the repository (the folder holding NatPolicy.sln) and the shared Gymnasium reference files.</summary>
+internal static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string ReferenceDir => Path.GetFullPath(Path.Combine(Root, "..", "shared", "gymnasium-reference"));
+
+    public static string ReferenceFile(string envId) => Path.Combine(ReferenceDir, envId + ".json");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "NatPolicy.sln"))) return dir.FullName;
+        throw new InvalidOperationException($"NatPolicy.sln not found above {AppContext.BaseDirectory}");
+    }
+}
