@@ -255,7 +255,9 @@ public abstract class ParametricPolicy : IDifferentiablePolicy
             projection = rff.Projection.ToArray();
             phase = rff.Phase.ToArray();
         }
-        return new PolicyData(PolicyData.CurrentFormatVersion, Config, ObservationDimension, ActionSpaceData.From(ActionSpace),
+        // Hidden sizes are written out explicitly so a later change of the defaults cannot change a saved policy.
+        PolicyConfig config = Config.Features == FeatureKind.Mlp ? Config with { HiddenSizes = Config.EffectiveHiddenSizes.ToArray() } : Config;
+        return new PolicyData(PolicyData.CurrentFormatVersion, config, ObservationDimension, ActionSpaceData.From(ActionSpace),
             projection, phase, (double[])_theta.Clone());
     }
 

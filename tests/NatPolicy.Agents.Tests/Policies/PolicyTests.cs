@@ -294,6 +294,18 @@ public sealed class PolicyTests
     }
 
     [Fact]
+    public void Saved_json_names_the_structure_explicitly()
+    {
+        ParametricPolicy policy = PolicyFactory.Create(new PolicyConfig(FeatureKind.Mlp), 4, new DiscreteSpace(2), new Rng(3));
+        PolicyData data = PolicyData.FromJson(policy.ToData().ToJson());
+        Assert.Equal(FeatureKind.Mlp, data.Config.Features);
+        Assert.Equal(PolicyConfig.DefaultHiddenSizes, data.Config.HiddenSizes);
+        Assert.Equal(ActionSpaceData.DiscreteKind, data.ActionSpace.Kind);
+        Assert.Contains("\"Mlp\"", policy.ToData().ToJson());
+        Assert.Equal(4 * 64 + 64 + 64 * 64 + 64 + 64 * 2 + 2, data.Parameters.Length);
+    }
+
+    [Fact]
     public void Bad_configs_and_data_are_rejected_with_a_message()
     {
         var rng = new Rng(1);
