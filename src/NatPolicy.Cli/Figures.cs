@@ -83,13 +83,16 @@ public static class Figures
             return new Series("return_mean", c.EnvSteps.Select(x => (double)x).ToArray(), c.Returns) { Color = AlgoColor(AlgoOf(d)) };
         }).ToArray();
         string? env = ComparisonFolder.EnvOf(runDirs[0]);
-        return WithThreshold(new Panel(title ?? env ?? "", "environment steps", "episode return (mean over episodes ending in the iteration)", series), env);
+        string algo = AlgoOf(runDirs[0]);
+        return WithThreshold(new Panel(title ?? $"{env} {algo}", "environment steps", "episode return (mean over episodes ending in the iteration)", series)
+            { Legend = LegendPlacement.BottomRight }, env);
     }
 
     private static (Panel Panel, string Title) ComparisonPanel(string dir)
     {
-        var algos = ComparisonFolder.Algos(dir);
-        string? env = FirstRunEnv(dir);
+        var info = ComparisonInfo.Exists(dir) ? ComparisonInfo.Read(dir) : null;
+        var algos = info?.Algos.Where(a => ComparisonFolder.Algos(dir).Contains(a)).ToArray() ?? ComparisonFolder.Algos(dir);
+        string? env = info?.EnvId ?? FirstRunEnv(dir);
         int seeds = 0;
         var series = new List<Series>();
         foreach (var algo in algos)
@@ -101,14 +104,15 @@ public static class Figures
                 { Lower = m.Low, Upper = m.High, Color = AlgoColor(algo) });
         }
         string title = $"{env ?? Path.GetFileName(dir)}: {string.Join(" vs ", algos)}, {seeds} seeds";
-        return (WithThreshold(new Panel(title, "environment steps", "episode return", series) { Legend = LegendPlacement.BottomRight }, env), title);
+        var panel = new Panel(title, "environment steps", "episode return", series) { Legend = LegendPlacement.BottomRight };
+        return (info is null ? WithThreshold(panel, env) : WithThreshold(panel, info.Threshold), title);
     }
 
-    private static Panel WithThreshold(Panel p, string? env)
-    {
-        if (env is null || EnvRegistry.TryGetSpec(env)?.RewardThreshold is not { } t) return p;
-        return p with { ReferenceLines = [new ReferenceLine(t, "threshold " + t.ToString(CultureInfo.InvariantCulture))] };
-    }
+    private static Panel WithThreshold(Panel p, string? env) =>
+        WithThreshold(p, env is null ? null : EnvRegistry.TryGetSpec(env)?.RewardThreshold);
+
+    private static Panel WithThreshold(Panel p, double? threshold) => threshold is not { } t ? p
+        : p with { ReferenceLines = [new ReferenceLine(t, "threshold " + t.ToString(CultureInfo.InvariantCulture))] };
 
     private static string AlgoOf(string runDir)
     {

@@ -56,8 +56,14 @@ public sealed record TrainConfig
     /// <summary>Initial log standard deviation of a Gaussian policy (box actions).</summary>
     public double InitLogStd { get; init; } = 0.0;
 
-    /// <summary>Baseline for advantages: "linear" (rllab's linear feature baseline, ridge fit) or "none".</summary>
+    /// <summary>Baseline for advantages: "linear" (rllab's polynomial features), "rff" (random Fourier + polynomial features), both fitted by ridge least squares, or "none".</summary>
     public string Baseline { get; init; } = "linear";
+
+    /// <summary>Number of random Fourier features of the "rff" baseline.</summary>
+    public int BaselineFeatures { get; init; } = 128;
+
+    /// <summary>Bandwidth ν of the "rff" baseline's features.</summary>
+    public double BaselineBandwidth { get; init; } = 1.0;
 
     /// <summary>Initial ridge coefficient of the linear baseline's least-squares fit.</summary>
     public double BaselineRidge { get; init; } = 1e-5;
@@ -182,7 +188,9 @@ public sealed record TrainConfig
         if (RffFeatures <= 0) yield return $"rff_features must be positive (got {RffFeatures})";
         if (!(RffBandwidth > 0)) yield return $"rff_bandwidth must be positive (got {RffBandwidth})";
         if (!double.IsFinite(InitLogStd)) yield return "init_log_std must be finite";
-        if (Baseline is not ("linear" or "none")) yield return $"baseline '{Baseline}' is unknown; allowed: linear, none";
+        if (Baseline is not ("linear" or "rff" or "none")) yield return $"baseline '{Baseline}' is unknown; allowed: linear, rff, none";
+        if (BaselineFeatures <= 0) yield return $"baseline_features must be positive (got {BaselineFeatures})";
+        if (!(BaselineBandwidth > 0)) yield return $"baseline_bandwidth must be positive (got {BaselineBandwidth})";
         if (!(BaselineRidge > 0)) yield return $"baseline_ridge must be positive (got {BaselineRidge})";
         if (Optimizer is not ("adam" or "sgd")) yield return $"optimizer '{Optimizer}' is unknown; allowed: adam, sgd";
         if (!(LearningRate > 0)) yield return $"learning_rate must be positive (got {LearningRate})";

@@ -19,7 +19,7 @@ public static class CompareVerb
 
     public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
     {
-        var a = new Args("compare", argv, ["env", "algos", "seeds", "first-seed", "steps", "config", "out", "jobs", "delta", "batch"], ["force", "quiet", "help"]);
+        var a = new Args("compare", argv, ["env", "algos", "seeds", "first-seed", "steps", "config", "out", "jobs", "delta", "batch", "threshold"], ["force", "quiet", "help"]);
         if (a.Has("help"))
         {
             stdout.WriteLine("usage: natpolicy " + Usage);
@@ -40,6 +40,7 @@ public static class CompareVerb
         int jobs = a.Int("jobs") ?? Environment.ProcessorCount;
         if (jobs < 1) throw new UsageException($"--jobs must be at least 1 (got {jobs})");
         string outDir = a.String("out") ?? Path.Combine("results", $"{env}__compare");
+        double? threshold = a.Double("threshold") ?? EnvRegistry.Spec(env).RewardThreshold;
         bool force = a.Has("force");
         bool quiet = a.Has("quiet");
 
@@ -57,6 +58,8 @@ public static class CompareVerb
                 throw new UsageException($"output folder {outDir} already holds a comparison; use --force to replace it");
         }
 
+        Directory.CreateDirectory(outDir);
+        new ComparisonInfo(env, algos, threshold).Write(outDir);
         var clock = Stopwatch.StartNew();
         var progress = CompareProgress.Create(stdout, cells.Select(c => $"{c.Algo} s{c.Seed}").ToArray(),
             cells.Select(c => c.Config.TotalSteps).ToArray(), quiet);
@@ -72,7 +75,7 @@ public static class CompareVerb
             });
         });
 
-        var summaries = Summarise(outDir, env, algos);
+        Summarise(outDir);
         Figures.SaveComparison(outDir);
         if (!quiet)
         {
@@ -93,13 +96,13 @@ public static class CompareVerb
         return new Args("compare", list, ["env", "algo", "seed", "steps", "config", "delta", "batch"]);
     }
 
-    /// <summary>Reads the per-seed progress files under <paramref name="dir"/> and writes summary.csv and summary.md.</summary>
-    public static IReadOnlyList<AlgoSummary> Summarise(string dir, string env, IReadOnlyList<string> algos)
+    /// <summary>Reads comparison.json and the per-seed progress files under <paramref name="dir"/>; writes summary.csv and summary.md.</summary>
+    public static IReadOnlyList<AlgoSummary> Summarise(string dir)
     {
-        double? threshold = EnvRegistry.Spec(env).RewardThreshold;
-        var rows = algos.Select(algo => AlgoSummary.Compute(algo, ComparisonFolder.Seeds(dir, algo), threshold)).ToArray();
+        var info = ComparisonInfo.Read(dir);
+        var rows = info.Algos.Select(algo => AlgoSummary.Compute(algo, ComparisonFolder.Seeds(dir, algo), info.Threshold)).ToArray();
         RunFolder.WriteAtomic(Path.Combine(dir, "summary.csv"), SummaryFiles.Csv(rows));
-        RunFolder.WriteAtomic(Path.Combine(dir, "summary.md"), SummaryFiles.Markdown(env, threshold, rows));
+        RunFolder.WriteAtomic(Path.Combine(dir, "summary.md"), SummaryFiles.Markdown(info.EnvId, info.Threshold, rows));
         return rows;
     }
 }

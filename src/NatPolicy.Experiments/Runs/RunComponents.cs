@@ -17,7 +17,7 @@ namespace NatPolicy.Experiments.Runs;
 public sealed class RunComponents
 {
     /// <summary>Stream indices of <see cref="Rng.Derive"/> for the parts of a run.</summary>
-    private const ulong EnvStream = 0, ActionStream = 1, InitStream = 2;
+    private const ulong EnvStream = 0, ActionStream = 1, InitStream = 2, BaselineStream = 3;
 
     private RunComponents(TrainConfig config, Trainer trainer, NormalizeObservationVector? normalizer)
     {
@@ -45,7 +45,14 @@ public sealed class RunComponents
             config.HiddenSizes, config.RffFeatures, config.RffBandwidth, config.InitLogStd);
         var policy = PolicyFactory.Create(policyConfig, env.SingleObservationSpace.Dimension, env.SingleActionSpace,
             Rng.Derive(config.Seed, InitStream));
-        var baseline = config.Baseline == "linear" ? new LinearValueBaseline(env.SingleObservationSpace.Dimension, config.BaselineRidge) : null;
+        int obsDim = env.SingleObservationSpace.Dimension;
+        var baseline = config.Baseline switch
+        {
+            "linear" => new RidgeValueBaseline(new PolynomialValueFeatures(obsDim), config.BaselineRidge),
+            "rff" => new RidgeValueBaseline(new FourierValueFeatures(obsDim, config.BaselineFeatures, config.BaselineBandwidth,
+                Rng.Derive(config.Seed, BaselineStream)), config.BaselineRidge),
+            _ => null,
+        };
         var trainer = new Trainer(config, env, policy, Update(config, policy.ParameterCount), baseline,
             Rng.Derive(config.Seed, ActionStream), Rng.Derive(config.Seed, EnvStream).NextUInt64());
         return new RunComponents(config, trainer, normalizer);

@@ -104,7 +104,9 @@ public sealed class TrainingRun
     }
 
     /// <summary>
-    /// Trains until <c>total_steps</c> env steps, calling <paramref name="onIteration"/> after each logged row.
+    /// Trains until <c>total_steps</c> env steps, calling <paramref name="onIteration"/> after each logged row, then
+    /// writes the final checkpoint and policy.json. Cancelling stops after the current iteration's row and writes
+    /// nothing more (as an interruption would; <c>--resume</c> continues from the newest checkpoint).
     /// Returns the rows of this call.
     /// </summary>
     public IReadOnlyList<IterationLog> Run(Action<IterationLog>? onIteration = null, CancellationToken cancel = default)
@@ -125,6 +127,7 @@ public sealed class TrainingRun
                 onIteration?.Invoke(row);
             }
         }
+        if (cancel.IsCancellationRequested) return rows;
         Checkpoint();
         RunFolder.WriteAtomic(_folder.Policy, _parts.PolicyJson());
         return rows;

@@ -12,8 +12,8 @@ public sealed class StatisticsTests
     [Fact]
     public void InterquartileMeanUsesFractionalWeights()
     {
-        // n = 5: the middle 50% is 2.5 values: half of s[1], s[2], s[3], half... weights 0.75, 1, 0.75 on s1..s3.
-        double expected = (0.75 * 2 + 1 * 3 + 0.75 * 4) / 2.5;
+        // n = 5: the middle 50% spans ranks 1.25 to 3.75: weights 0.75, 1, 0.75 on s[1], s[2], s[3].
+        double expected = (0.75 * 3 + 1 * 4 + 0.75 * 5) / 2.5; // sorted: 2, 3, 4, 5, 1000
         Assert.Equal(expected, Statistics.InterquartileMean([5, 4, 3, 2, 1000]), 12);
     }
 

@@ -1,0 +1,139 @@
+using MathNet.Numerics.LinearAlgebra;
+using NatPolicy.Agents.Policies;
+using NatPolicy.Core;
+
+namespace NatPolicy.Agents.Training;
+
+/// <summary>
+/// The features ψ(s, t) of a linear value baseline V(s, t) = wᵀψ(s, t); t is the step index within the episode.
+/// </summary>
+public interface IValueFeatures
+{
+    int Count { get; }
+
+    void Compute(ReadOnlySpan<double> observation, int stepInEpisode, Span<double> psi);
+}
+
+/// <summary>
+/// rllab's <c>LinearFeatureBaseline</c> features ψ = [s, s², τ, τ², τ³, 1] with τ = t / 100 and s clipped to ±10.
+/// </summary>
+public sealed class PolynomialValueFeatures(int observationDimension) : IValueFeatures
+{
+    /// <summary>Time-in-episode scale of τ (rllab: 100).</summary>
+    public const double TimeScale = 100.0;
+
+    /// <summary>Observations are clipped to ±10 before squaring (rllab clips to the same range).</summary>
+    public const double Clip = 10.0;
+
+    public int Count => 2 * observationDimension + 4;
+
+    public void Compute(ReadOnlySpan<double> s, int step, Span<double> psi)
+    {
+        int d = observationDimension;
+        for (int j = 0; j < d; j++)
+        {
+            double x = Math.Clamp(s[j], -Clip, Clip);
+            psi[j] = x;
+            psi[d + j] = x * x;
+        }
+        double tau = step / TimeScale;
+        psi[2 * d] = tau;
+        psi[2 * d + 1] = tau * tau;
+        psi[2 * d + 2] = tau * tau * tau;
+        psi[2 * d + 3] = 1.0;
+    }
+}
+
+/// <summary>
+/// Random Fourier features of the observation (Rahimi &amp; Recht 2007; the same map as the "rff" policy) followed by
+/// the polynomial features: a kernel-ridge-like value function that captures the non-quadratic values of swing-up
+/// tasks while staying a closed-form least-squares fit.
+/// </summary>
+public sealed class FourierValueFeatures : IValueFeatures
+{
+    private readonly RandomFourierFeatureMap _rff;
+    private readonly PolynomialValueFeatures _poly;
+
+    /// <param name="observationDimension">Length of s.</param>
+    /// <param name="features">Number of random features m.</param>
+    /// <param name="bandwidth">ν in sin(P s / ν + φ₀).</param>
+    /// <param name="rng">Draws P ~ N(0, 1) and φ₀ ~ U(−π, π).</param>
+    public FourierValueFeatures(int observationDimension, int features, double bandwidth, Rng rng)
+    {
+        _rff = new RandomFourierFeatureMap(observationDimension, 1, features, bandwidth, rng);
+        _poly = new PolynomialValueFeatures(observationDimension);
+    }
+
+    public int Count => _rff.FeatureCount + _poly.Count;
+
+    public void Compute(ReadOnlySpan<double> s, int step, Span<double> psi)
+    {
+        _rff.Features(s, psi[.._rff.FeatureCount]);
+        _poly.Compute(s, step, psi[_rff.FeatureCount..]);
+    }
+}
+
+/// <summary>
+/// A value baseline V(s, t) = wᵀψ(s, t), fitted to the batch's value targets by ridge least squares
+/// (ΨᵀΨ + cI) w = ΨᵀR, raising c tenfold until the solution is finite (as rllab). Predicts 0 before the first fit;
+/// a fit that stays non-finite keeps the previous weights.
+/// </summary>
+public sealed class RidgeValueBaseline : ISnapshotable
+{
+    private const int MaxRidgeAttempts = 5;
+
+    private readonly IValueFeatures _features;
+    private readonly double _ridge;
+    private readonly double[] _w;
+    private readonly double[] _psi;
+
+    /// <param name="features">ψ.</param>
+    /// <param name="ridge">Initial ridge coefficient c &gt; 0 (rllab: 1e-5).</param>
+    public RidgeValueBaseline(IValueFeatures features, double ridge)
+    {
+        _features = features;
+        _ridge = ridge;
+        _w = new double[features.Count];
+        _psi = new double[features.Count];
+    }
+
+    public ReadOnlySpan<double> Weights => _w;
+
+    public double Predict(ReadOnlySpan<double> observation, int stepInEpisode)
+    {
+        _features.Compute(observation, stepInEpisode, _psi);
+        double v = 0;
+        for (int k = 0; k < _psi.Length; k++) v += _w[k] * _psi[k];
+        return v;
+    }
+
+    /// <summary>Fits w to (observations[i], steps[i]) ↦ targets[i] over <paramref name="count"/> rows (observations row-major).</summary>
+    public void Fit(ReadOnlySpan<double> observations, ReadOnlySpan<int> steps, ReadOnlySpan<double> targets, int count)
+    {
+        int p = _features.Count;
+        int d = observations.Length / Math.Max(count, 1);
+        var design = Matrix<double>.Build.Dense(count, p);
+        for (int i = 0; i < count; i++)
+        {
+            _features.Compute(observations.Slice(i * d, d), steps[i], _psi);
+            for (int k = 0; k < p; k++) design[i, k] = _psi[k];
+        }
+        var gram = design.TransposeThisAndMultiply(design);
+        var rhs = design.TransposeThisAndMultiply(Vector<double>.Build.DenseOfArray(targets[..count].ToArray()));
+        double c = _ridge;
+        for (int attempt = 0; attempt < MaxRidgeAttempts; attempt++, c *= 10)
+        {
+            for (int k = 0; k < p; k++) gram[k, k] += attempt == 0 ? c : c - c / 10;
+            var w = gram.Solve(rhs);
+            if (w.All(double.IsFinite))
+            {
+                for (int k = 0; k < p; k++) _w[k] = w[k];
+                return;
+            }
+        }
+    }
+
+    public void Save(Snapshot into) => into.Write(_w);
+
+    public void Load(SnapshotReader from) => from.ReadDoubles(_w);
+}

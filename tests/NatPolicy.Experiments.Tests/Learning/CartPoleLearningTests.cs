@@ -1,0 +1,38 @@
+using NatPolicy.Agents.Training;
+using NatPolicy.Experiments.Runs;
+
+namespace NatPolicy.Experiments.Tests.Learning;
+
+/// <summary>Short runs with the shipped CartPole-v1 defaults must solve the task (Gymnasium's threshold 475).</summary>
+[Trait("Category", "Learning")]
+public sealed class CartPoleLearningTests
+{
+    private const double Threshold = 475;
+
+    [Theory]
+    [InlineData("npg", 12345UL)]
+    [InlineData("trpo", 12345UL)]
+    public void ReachesTheThresholdWithin100kSteps(string algo, ulong seed)
+    {
+        var config = TrainConfig.Defaults("CartPole-v1", algo) with { Seed = seed, TotalSteps = 100_000 };
+        var trainer = RunComponents.Build(config).Trainer;
+        double best = double.NegativeInfinity;
+        while (trainer.EnvSteps < config.TotalSteps && best < Threshold)
+        {
+            var row = trainer.RunIteration();
+            if (!double.IsNaN(row.ReturnMean)) best = Math.Max(best, row.ReturnMean);
+        }
+        Assert.True(best >= Threshold, $"{algo} seed {seed}: best return_mean {best} after {trainer.EnvSteps} steps");
+    }
+
+    [Fact]
+    public void VanillaGradientImprovesClearly()
+    {
+        var config = TrainConfig.Defaults("CartPole-v1", "vpg") with { Seed = 12345, TotalSteps = 60_000 };
+        var trainer = RunComponents.Build(config).Trainer;
+        var first = trainer.RunIteration().ReturnMean;
+        double last = first;
+        while (trainer.EnvSteps < config.TotalSteps) last = trainer.RunIteration().ReturnMean;
+        Assert.True(last > 3 * first, $"vpg: first {first}, last {last}");
+    }
+}
