@@ -209,7 +209,9 @@ public static class ReproduceVerb
         return new Series(label, m.EnvSteps, m.Mean) { Lower = m.Low, Upper = m.High, Color = color, Dashed = dashed };
     }
 
-    private static string Steps(double steps) => double.IsFinite(steps) ? G(steps) : "∞";
+    /// <summary>An env-step count (or a spread of them) rounded to a whole number; ∞ for never, "–" for NaN.</summary>
+    private static string Steps(double steps) =>
+        double.IsNaN(steps) ? "–" : double.IsFinite(steps) ? Math.Round(steps).ToString("F0", CultureInfo.InvariantCulture) : "∞";
 
     // ---------------------------------------------------------------- invariance
     private static IReadOnlyList<string> RunInvariance(string outDir)
@@ -243,7 +245,7 @@ public static class ReproduceVerb
             md.Append(CultureInfo.InvariantCulture, $"| {cell.Variant.Name} | {cell.Variant.Description} | {G(cell.Scale)} | {Steps(cell.Summary.MedianSteps)} | {cell.Summary.StepsToThreshold.Count(double.IsFinite)}/{c.Seeds} | {G(cell.Summary.MeanFinalReturn)} ± {G(cell.Summary.StdFinalReturn, 2)} | {string.Join(", ", r.IdenticalIterations(cell.Variant.Name, cell.Scale))} |\n");
         md.Append('\n');
         foreach (var v in c.VariantList)
-            md.Append(CultureInfo.InvariantCulture, $"Spread of the median over scales (max/min), {v.Name}: {Steps(r.Spread(v.Name))}.\n");
+            md.Append(CultureInfo.InvariantCulture, $"Spread of the median over scales (max/min), {v.Name}: {(double.IsFinite(r.Spread(v.Name)) ? G(r.Spread(v.Name)) : "∞")}.\n");
         md.Append(CultureInfo.InvariantCulture, $"\nFirst update from θ = 0 on the same batch (seed {r.FirstStep[0].Seed}, {r.FirstStep[0].States} states), A = diag{c.FirstStepNatural.Pattern}: ");
         md.Append(CultureInfo.InvariantCulture, $"{c.FirstStepNatural.Description} vs {c.FirstStepVanilla.Description}. ");
         md.Append("Gap = max over the batch's states and actions of |π_c(a|s) − π_1(a|s)| after the update; change = max |π_after − π_before|:\n\n");
@@ -292,7 +294,7 @@ public static class ReproduceVerb
         foreach (var arm in arms)
         {
             var s = arm.Summary;
-            md.Append(CultureInfo.InvariantCulture, $"| {arm.Fisher} | {Steps(s.MedianSteps)} | {s.StepsToThreshold.Count(double.IsFinite)}/{c.Seeds} | {G(s.StdStepsReached)} | {Steps(s.IqrSteps)} | {G(s.MeanFinalReturn)} | {G(s.StdFinalReturn)} |\n");
+            md.Append(CultureInfo.InvariantCulture, $"| {arm.Fisher} | {Steps(s.MedianSteps)} | {s.StepsToThreshold.Count(double.IsFinite)}/{c.Seeds} | {Steps(s.StdStepsReached)} | {Steps(s.IqrSteps)} | {G(s.MeanFinalReturn)} | {G(s.StdFinalReturn)} |\n");
         }
         md.Append("\nSteps to threshold per seed:\n\n");
         foreach (var arm in arms) md.Append(CultureInfo.InvariantCulture, $"* {arm.Fisher}: {string.Join(", ", arm.Summary.StepsToThreshold.Select(Steps))}\n");
@@ -301,6 +303,6 @@ public static class ReproduceVerb
         md.Append("distort the step; no numbers for this setting. See docs/reproductions.md for the reading.\n");
         File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
         return arms.Select(arm =>
-            $"{arm.Fisher,-9} Fisher: median steps to {G(c.Threshold)} = {Steps(arm.Summary.MedianSteps)} ({arm.Summary.StepsToThreshold.Count(double.IsFinite)}/{c.Seeds} reached), sd (reached) {G(arm.Summary.StdStepsReached)}, final return {G(arm.Summary.MeanFinalReturn)} ± {G(arm.Summary.StdFinalReturn)}").ToList();
+            $"{arm.Fisher,-9} Fisher: median steps to {G(c.Threshold)} = {Steps(arm.Summary.MedianSteps)} ({arm.Summary.StepsToThreshold.Count(double.IsFinite)}/{c.Seeds} reached), sd (reached) {Steps(arm.Summary.StdStepsReached)}, final return {G(arm.Summary.MeanFinalReturn)} ± {G(arm.Summary.StdFinalReturn)}").ToList();
     }
 }
