@@ -252,7 +252,7 @@ public static class ReproduceVerb
         md.Append("| scale c | npg gap | npg change | npg KL | vpg gap | vpg change | vpg KL |\n|---|---|---|---|---|---|---|\n");
         foreach (var f in r.FirstStep)
             md.Append(CultureInfo.InvariantCulture, $"| {G(f.Scale)} | {G(f.NaturalGap, 2)} | {G(f.NaturalChange)} | {G(f.NaturalKl)} | {G(f.VanillaGap, 2)} | {G(f.VanillaChange)} | {G(f.VanillaKl)} |\n");
-        md.Append("\nPaper (Amari 1998; Kakade 2002; Martens 2020 §12): the natural gradient is the steepest-ascent direction in the KL metric, so it ");
+        md.Append("\nPaper (Amari 1998; Kakade 2002; Martens 2020): the natural gradient is the steepest-ascent direction in the KL metric, so it ");
         md.Append("depends on the policy family and not on its coordinates (invariant to smooth invertible reparameterisation); the vanilla gradient is not. ");
         md.Append("No numbers are given for this setting. See docs/reproductions.md for the reading.\n");
         File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
@@ -298,9 +298,10 @@ public static class ReproduceVerb
         }
         md.Append("\nSteps to threshold per seed:\n\n");
         foreach (var arm in arms) md.Append(CultureInfo.InvariantCulture, $"* {arm.Fisher}: {string.Join(", ", arm.Summary.StepsToThreshold.Select(Steps))}\n");
-        md.Append("\nPaper (Martens 2020 §11): the empirical Fisher is not a good substitute for the Fisher in general: it is a curvature ");
-        md.Append("matrix only where the model fits the data, it is scaled by the (sampled) gradient itself, and preconditioning with it can ");
-        md.Append("distort the step; no numbers for this setting. See docs/reproductions.md for the reading.\n");
+        md.Append("\nPaper (Martens 2020 §11): the empirical Fisher (scores at the observed targets) is not the Fisher: it matches it only where ");
+        md.Append("the model fits the data, and preconditioning with it can distort the step; no numbers for this setting. Here the targets are ");
+        md.Append("actions sampled from the policy itself, so F̂ is an unbiased Monte Carlo estimate of F and only its sampling noise differs. ");
+        md.Append("See docs/reproductions.md for the reading.\n");
         File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
         return arms.Select(arm =>
             $"{arm.Fisher,-9} Fisher: median steps to {G(c.Threshold)} = {Steps(arm.Summary.MedianSteps)} ({arm.Summary.StepsToThreshold.Count(double.IsFinite)}/{c.Seeds} reached), sd (reached) {Steps(arm.Summary.StdStepsReached)}, final return {G(arm.Summary.MeanFinalReturn)} ± {G(arm.Summary.StdFinalReturn)}").ToList();

@@ -8,8 +8,7 @@ using NatPolicy.Experiments.Runs;
 namespace NatPolicy.Experiments.Reproductions;
 
 /// <summary>
-/// Invariance of the natural gradient to the coordinates of the policy family (Amari 1998; Kakade 2002; Martens 2020
-/// §12). A linear softmax policy on CartPole sees the observation through a fixed diagonal rescaling s' = A s,
+/// Invariance of the natural gradient to the coordinates of the policy family (Amari 1998; Kakade 2002; Martens 2020). A linear softmax policy on CartPole sees the observation through a fixed diagonal rescaling s' = A s,
 /// A = diag(<see cref="Factors"/>). The family {softmax(W s' + b)} is the same family for every A (W' = W A⁻¹ is the
 /// same policy), only its coordinates change. Observation normalisation is off: it would undo A.
 /// </summary>
