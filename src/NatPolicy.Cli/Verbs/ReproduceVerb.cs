@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using NatPolicy.Cli.Plotting;
 using NatPolicy.Core;
+using NatPolicy.Experiments.Compare;
 using NatPolicy.Experiments.Reproductions;
 
 namespace NatPolicy.Cli.Verbs;
@@ -23,9 +24,11 @@ public static class ReproduceVerb
         new("kakade-twostate", "Kakade (2001) two-state MDP: vanilla plateau vs natural escape (exact flows)", RunTwoState),
         new("kakade-lqr", "Kakade (2001) 1-d LQR: time to cost 22 under parameter rescaling (exact flows)", RunLqr),
         new("empirical-fisher", "Martens (2020) 1-d example: exact vs empirical Fisher steps", RunEmpiricalFisher),
+        new("empirical-fisher-cartpole", "Martens (2020) part (b): NPG on CartPole with the exact vs the empirical Fisher (10 seeds)", RunEmpiricalFisherCartPole),
+        new("invariance", "Amari/Kakade: vpg vs npg on CartPole under badly conditioned feature scalings (5 seeds)", RunInvariance),
     ];
 
-    public const string Summary = "re-run a classic natural-gradient result (kakade-twostate, kakade-lqr, empirical-fisher, ...)";
+    public const string Summary = "re-run a classic natural-gradient result (kakade-twostate, kakade-lqr, empirical-fisher, invariance, ...)";
 
     public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
     {
@@ -33,7 +36,7 @@ public static class ReproduceVerb
         if (args.Has("help"))
         {
             stdout.WriteLine("usage: natpolicy reproduce NAME [--out DIR]   (default DIR: results/reproduce/NAME)");
-            foreach (var r in Reproductions) stdout.WriteLine($"  {r.Name,-18} {r.Summary}");
+            foreach (var r in Reproductions) stdout.WriteLine($"  {r.Name,-26} {r.Summary}");
             return 0;
         }
         string names = string.Join(", ", Reproductions.Select(r => r.Name));
@@ -198,8 +201,117 @@ public static class ReproduceVerb
             md.Append(CultureInfo.InvariantCulture, $"| {G(run.StepSize)} | {G(run.Theta0)} | {G(Math.Abs(run.Exact[^1]))} | {G(EmpiricalFisherRun.TailMax(run.Empirical, tail))} | {G(EmpiricalFisher.EmpiricalFloor(run.StepSize))} |\n");
         md.Append("\nPaper (Martens 2020): the exact natural step converges for every α ∈ (0, 2); the empirical-Fisher step θ − α/θ never converges to 0 ");
         md.Append("(it oscillates or is thrown far out whenever θ gets near 0). Ours agrees: see the table and `" + name + ".png`.\n");
-        md.Append("\nPart (b) (CartPole with empirical vs exact Fisher in NPG) is added by the training work.\n");
+        md.Append("\nPart (b) (NPG on CartPole with the empirical vs the exact Fisher): `natpolicy reproduce empirical-fisher-cartpole`.\n");
         File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
         return r.Runs.Select(run => $"α = {G(run.StepSize)}, θ₀ = {G(run.Theta0)}: exact |θ_{r.Config.Steps}| = {G(Math.Abs(run.Exact[^1]))}, empirical tail max |θ| = {G(EmpiricalFisherRun.TailMax(run.Empirical, tail))}").ToList();
+    }
+
+    // ---------------------------------------------------------------- training-curve helpers (invariance, empirical-fisher-cartpole)
+    private static IEnumerable<object[]> CurveRows(string[] prefix, SeedCurve curve) =>
+        curve.EnvSteps.Select((steps, i) => prefix.Cast<object>().Concat([i + 1, (double)steps, curve.Returns[i]]).ToArray());
+
+    /// <summary>The mean over seeds with its 95% bootstrap band, as a plot series.</summary>
+    private static Series MeanSeries(string label, IReadOnlyList<SeedCurve> seeds, string color, bool dashed = false)
+    {
+        var m = MeanCurve.Compute(label, seeds);
+        return new Series(label, m.EnvSteps, m.Mean) { Lower = m.Low, Upper = m.High, Color = color, Dashed = dashed };
+    }
+
+    /// <summary>An env-step count (or a spread of them) rounded to a whole number; ∞ for never, "–" for NaN.</summary>
+    private static string Steps(double steps) =>
+        double.IsNaN(steps) ? "–" : double.IsFinite(steps) ? Math.Round(steps).ToString("F0", CultureInfo.InvariantCulture) : "∞";
+
+    // ---------------------------------------------------------------- invariance
+    private static IReadOnlyList<string> RunInvariance(string outDir)
+    {
+        const string name = "invariance";
+        var r = InvarianceExperiment.Run();
+        var c = r.Config;
+        WriteCsv(Path.Combine(outDir, name + ".csv"), "variant,algo,scale,seed,iteration,env_steps,return_mean",
+            r.Cells.SelectMany(cell => cell.Seeds.SelectMany((curve, seed) =>
+                CurveRows([cell.Variant.Name, cell.Variant.Algo, Fmt.G(cell.Scale), seed.ToString(CultureInfo.InvariantCulture)], curve))));
+        WriteCsv(Path.Combine(outDir, name + "-first-step.csv"),
+            "scale,seed,states,npg_max_prob_gap,vpg_max_prob_gap,npg_max_prob_change,vpg_max_prob_change,npg_kl,vpg_kl",
+            r.FirstStep.Select(f => new object[] { f.Scale, (int)f.Seed, f.States, f.NaturalGap, f.VanillaGap, f.NaturalChange, f.VanillaChange, f.NaturalKl, f.VanillaKl }));
+        var panels = c.VariantList.Select(v => new Panel(v.Description, "env steps", $"return (mean of {c.Seeds} seeds, 95% band)",
+            c.ScaleList.Select((scale, i) => MeanSeries($"c = {G(scale)}", r.Cell(v.Name, scale).Seeds, ScalingColors[i % ScalingColors.Length], dashed: i == 1)).ToArray())
+        {
+            YMin = 0, YMax = 520, Legend = LegendPlacement.BottomRight,
+            ReferenceLines = [new ReferenceLine(c.Threshold, $"{G(c.Threshold)}")],
+        }).ToArray();
+        FigureWriter.Save(new Figure(panels) { Columns = 2, Title = "CartPole-v1, linear softmax on rescaled features s' = A s (no observation normalisation)" }, Path.Combine(outDir, name));
+
+        var md = new StringBuilder();
+        md.Append("# invariance\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"{c.EnvId}, linear softmax policy on s' = A s over (x, ẋ, θ, θ̇), the `train` defaults of each algorithm ");
+        md.Append(CultureInfo.InvariantCulture, $"({G(r.Cells[0].Seeds[0].EnvSteps[^1])} env steps) with normalize_observations = false; seeds 0–{c.Seeds - 1} for every cell. ");
+        md.Append(CultureInfo.InvariantCulture, $"Steps to {G(c.Threshold)}: env steps at the first iteration whose mean episode return ≥ {G(c.Threshold)} (∞: never; the median counts ∞ as largest). ");
+        md.Append("Final return: mean over the last 10% of iterations, then over seeds.\n\n");
+        int iterations = r.Cells[0].Seeds[0].Returns.Length;
+        md.Append(CultureInfo.InvariantCulture, $"| variant | setting | scale c | median steps to threshold | reached | final return (mean ± sd over seeds) | iterations identical to c = 1 (per seed, of {iterations}) |\n|---|---|---|---|---|---|---|\n");
+        foreach (var cell in r.Cells)
+            md.Append(CultureInfo.InvariantCulture, $"| {cell.Variant.Name} | {cell.Variant.Description} | {G(cell.Scale)} | {Steps(cell.Summary.MedianSteps)} | {cell.Summary.StepsToThreshold.Count(double.IsFinite)}/{c.Seeds} | {G(cell.Summary.MeanFinalReturn)} ± {G(cell.Summary.StdFinalReturn, 2)} | {string.Join(", ", r.IdenticalIterations(cell.Variant.Name, cell.Scale))} |\n");
+        md.Append('\n');
+        foreach (var v in c.VariantList)
+            md.Append(CultureInfo.InvariantCulture, $"Spread of the median over scales (max/min), {v.Name}: {(double.IsFinite(r.Spread(v.Name)) ? G(r.Spread(v.Name)) : "∞")}.\n");
+        md.Append(CultureInfo.InvariantCulture, $"\nFirst update from θ = 0 on the same batch (seed {r.FirstStep[0].Seed}, {r.FirstStep[0].States} states), A = diag{c.FirstStepNatural.Pattern}: ");
+        md.Append(CultureInfo.InvariantCulture, $"{c.FirstStepNatural.Description} vs {c.FirstStepVanilla.Description}. ");
+        md.Append("Gap = max over the batch's states and actions of |π_c(a|s) − π_1(a|s)| after the update; change = max |π_after − π_before|:\n\n");
+        md.Append("| scale c | npg gap | npg change | npg KL | vpg gap | vpg change | vpg KL |\n|---|---|---|---|---|---|---|\n");
+        foreach (var f in r.FirstStep)
+            md.Append(CultureInfo.InvariantCulture, $"| {G(f.Scale)} | {G(f.NaturalGap, 2)} | {G(f.NaturalChange)} | {G(f.NaturalKl)} | {G(f.VanillaGap, 2)} | {G(f.VanillaChange)} | {G(f.VanillaKl)} |\n");
+        md.Append("\nPaper (Amari 1998; Kakade 2002; Martens 2020): the natural gradient is the steepest-ascent direction in the KL metric, so it ");
+        md.Append("depends on the policy family and not on its coordinates (invariant to smooth invertible reparameterisation); the vanilla gradient is not. ");
+        md.Append("No numbers are given for this setting. See docs/reproductions.md for the reading.\n");
+        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+
+        var lines = r.Cells.Select(cell =>
+            $"{cell.Variant.Name,-14} c = {G(cell.Scale),-4}: median steps to {G(c.Threshold)} = {Steps(cell.Summary.MedianSteps)} ({cell.Summary.StepsToThreshold.Count(double.IsFinite)}/{c.Seeds} reached), final return {G(cell.Summary.MeanFinalReturn)}, iterations identical to c = 1: {string.Join(" ", r.IdenticalIterations(cell.Variant.Name, cell.Scale))}").ToList();
+        lines.AddRange(r.FirstStep.Select(f =>
+            $"first update c = {G(f.Scale),-4}: npg (λ = 0) max |Δπ| vs c = 1: {G(f.NaturalGap, 2)} (the update moved π by {G(f.NaturalChange)}); vpg: {G(f.VanillaGap, 2)}"));
+        return lines;
+    }
+
+    // ---------------------------------------------------------------- empirical-fisher-cartpole
+    private static IReadOnlyList<string> RunEmpiricalFisherCartPole(string outDir)
+    {
+        const string name = "empirical-fisher-cartpole";
+        var r = EmpiricalFisherCartPoleExperiment.Run();
+        var c = r.Config;
+        var arms = new[] { r.Exact, r.Empirical };
+        WriteCsv(Path.Combine(outDir, name + ".csv"), "fisher,seed,iteration,env_steps,return_mean",
+            arms.SelectMany(arm => arm.Seeds.SelectMany((curve, seed) => CurveRows([arm.Fisher, seed.ToString(CultureInfo.InvariantCulture)], curve))));
+        string Color(FisherArm arm) => arm == r.Exact ? NaturalColor : VanillaColor;
+        var perSeed = arms.SelectMany(arm => arm.Seeds.Select((curve, i) =>
+            new Series(i == 0 ? arm.Fisher + " Fisher (one line per seed)" : null, curve.EnvSteps.Select(x => (double)x).ToArray(), curve.Returns)
+            { Color = Color(arm), Thickness = 1, Dashed = arm == r.Empirical })).ToArray();
+        FigureWriter.Save(new Figure(
+            new Panel($"mean of {c.Seeds} seeds (95% bootstrap band)", "env steps", "return (per iteration)",
+                arms.Select(arm => MeanSeries(arm.Fisher + " Fisher", arm.Seeds, Color(arm), dashed: arm == r.Empirical)).ToArray())
+            { YMin = 0, YMax = 520, Legend = LegendPlacement.BottomRight, ReferenceLines = [new ReferenceLine(c.Threshold, $"threshold {G(c.Threshold)}")] },
+            new Panel("every seed", "env steps", "return (per iteration)", perSeed)
+            { YMin = 0, YMax = 520, Legend = LegendPlacement.BottomRight, ReferenceLines = [new ReferenceLine(c.Threshold)] })
+        { Title = $"{c.EnvId}, NPG (defaults): exact-expectation vs empirical (sampled-action) Fisher" }, Path.Combine(outDir, name));
+
+        var md = new StringBuilder();
+        md.Append("# empirical-fisher (part b): CartPole\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"NPG with the `train` defaults on {c.EnvId} (linear softmax, observation normalisation on, δ = {G(c.Training("exact", 0).MaxKl)}, ");
+        md.Append(CultureInfo.InvariantCulture, $"damping {G(c.Training("exact", 0).Damping)}, Cholesky), fisher = exact (E_a~π[s sᵀ] per state) vs fisher = empirical ((1/N) Σ sᵢsᵢᵀ at the sampled actions), ");
+        md.Append(CultureInfo.InvariantCulture, $"seeds 0–{c.Seeds - 1} for both. Steps to {G(c.Threshold)}: first iteration with mean episode return ≥ {G(c.Threshold)} (∞: never).\n\n");
+        md.Append("| Fisher | median steps | reached | sd of steps (reached seeds) | IQR of steps | final return mean | final return sd |\n|---|---|---|---|---|---|---|\n");
+        foreach (var arm in arms)
+        {
+            var s = arm.Summary;
+            md.Append(CultureInfo.InvariantCulture, $"| {arm.Fisher} | {Steps(s.MedianSteps)} | {s.StepsToThreshold.Count(double.IsFinite)}/{c.Seeds} | {Steps(s.StdStepsReached)} | {Steps(s.IqrSteps)} | {G(s.MeanFinalReturn)} | {G(s.StdFinalReturn)} |\n");
+        }
+        md.Append("\nSteps to threshold per seed:\n\n");
+        foreach (var arm in arms) md.Append(CultureInfo.InvariantCulture, $"* {arm.Fisher}: {string.Join(", ", arm.Summary.StepsToThreshold.Select(Steps))}\n");
+        md.Append("\nPaper (Martens 2020 §11): the empirical Fisher (scores at the observed targets) is not the Fisher: it matches it only where ");
+        md.Append("the model fits the data, and preconditioning with it can distort the step; no numbers for this setting. Here the targets are ");
+        md.Append("actions sampled from the policy itself, so F̂ is an unbiased Monte Carlo estimate of F and only its sampling noise differs. ");
+        md.Append("See docs/reproductions.md for the reading.\n");
+        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        return arms.Select(arm =>
+            $"{arm.Fisher,-9} Fisher: median steps to {G(c.Threshold)} = {Steps(arm.Summary.MedianSteps)} ({arm.Summary.StepsToThreshold.Count(double.IsFinite)}/{c.Seeds} reached), sd (reached) {Steps(arm.Summary.StdStepsReached)}, final return {G(arm.Summary.MeanFinalReturn)} ± {G(arm.Summary.StdFinalReturn)}").ToList();
     }
 }
