@@ -59,6 +59,9 @@ public sealed record TrainConfig
     /// <summary>Baseline for advantages: "linear" (rllab's polynomial features), "rff" (random Fourier + polynomial features), both fitted by ridge least squares, or "none".</summary>
     public string Baseline { get; init; } = "linear";
 
+    /// <summary>Give the baseline rllab's time-in-episode features τ, τ², τ³ (τ = t/100).</summary>
+    public bool BaselineTimeFeatures { get; init; } = true;
+
     /// <summary>Number of random Fourier features of the "rff" baseline.</summary>
     public int BaselineFeatures { get; init; } = 128;
 

@@ -16,8 +16,11 @@ public interface IValueFeatures
 
 /// <summary>
 /// rllab's <c>LinearFeatureBaseline</c> features ψ = [s, s², τ, τ², τ³, 1] with τ = t / 100 and s clipped to ±10.
+/// Without <paramref name="timeFeatures"/> the τ terms are 0: with bootstrapping on truncation the value of a state
+/// does not depend on how long the episode has run, and time features let the fit explain failures by the clock
+/// instead of by the state (which biases GAE for λ &lt; 1).
 /// </summary>
-public sealed class PolynomialValueFeatures(int observationDimension) : IValueFeatures
+public sealed class PolynomialValueFeatures(int observationDimension, bool timeFeatures = true) : IValueFeatures
 {
     /// <summary>Time-in-episode scale of τ (rllab: 100).</summary>
     public const double TimeScale = 100.0;
@@ -36,7 +39,7 @@ public sealed class PolynomialValueFeatures(int observationDimension) : IValueFe
             psi[j] = x;
             psi[d + j] = x * x;
         }
-        double tau = step / TimeScale;
+        double tau = timeFeatures ? step / TimeScale : 0.0;
         psi[2 * d] = tau;
         psi[2 * d + 1] = tau * tau;
         psi[2 * d + 2] = tau * tau * tau;
@@ -58,10 +61,10 @@ public sealed class FourierValueFeatures : IValueFeatures
     /// <param name="features">Number of random features m.</param>
     /// <param name="bandwidth">ν in sin(P s / ν + φ₀).</param>
     /// <param name="rng">Draws P ~ N(0, 1) and φ₀ ~ U(−π, π).</param>
-    public FourierValueFeatures(int observationDimension, int features, double bandwidth, Rng rng)
+    public FourierValueFeatures(int observationDimension, int features, double bandwidth, Rng rng, bool timeFeatures = true)
     {
         _rff = new RandomFourierFeatureMap(observationDimension, 1, features, bandwidth, rng);
-        _poly = new PolynomialValueFeatures(observationDimension);
+        _poly = new PolynomialValueFeatures(observationDimension, timeFeatures);
     }
 
     public int Count => _rff.FeatureCount + _poly.Count;

@@ -38,7 +38,7 @@ public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<i
     /// <summary>The <c>train</c> defaults for the env and algorithm with observation normalisation off (it would undo A).</summary>
     public TrainConfig Training(string envId, ulong seed, long? totalSteps)
     {
-        var c = TrainConfig.Defaults(envId, Algo) with { Seed = seed, NormalizeObservations = false };
+        var c = TrainConfig.Defaults(envId, Algo) with { Seed = seed, NormalizeObservations = false, Policy = "linear" };
         if (Undamped) c = c with { Fisher = "exact", Solver = "pinv", Damping = 0, Baseline = "none" };
         return totalSteps is { } t ? c with { TotalSteps = t } : c;
     }

@@ -48,9 +48,9 @@ public sealed class RunComponents
         int obsDim = env.SingleObservationSpace.Dimension;
         var baseline = config.Baseline switch
         {
-            "linear" => new RidgeValueBaseline(new PolynomialValueFeatures(obsDim), config.BaselineRidge),
+            "linear" => new RidgeValueBaseline(new PolynomialValueFeatures(obsDim, config.BaselineTimeFeatures), config.BaselineRidge),
             "rff" => new RidgeValueBaseline(new FourierValueFeatures(obsDim, config.BaselineFeatures, config.BaselineBandwidth,
-                Rng.Derive(config.Seed, BaselineStream)), config.BaselineRidge),
+                Rng.Derive(config.Seed, BaselineStream), config.BaselineTimeFeatures), config.BaselineRidge),
             _ => null,
         };
         var trainer = new Trainer(config, env, policy, Update(config, policy.ParameterCount), baseline,
