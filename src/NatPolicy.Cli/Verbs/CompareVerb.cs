@@ -15,7 +15,7 @@ namespace NatPolicy.Cli.Verbs;
 public static class CompareVerb
 {
     public const string Usage =
-        "compare --env ID [--algos vpg,npg,trpo] [--seeds K] [--first-seed S] [--steps N] [--config FILE.json] [--out DIR] [--jobs J] [--force]";
+        "compare --env ID [--algos vpg,npg,trpo] [--seeds K] [--first-seed S] [--steps N] [--config FILE.json] [--out DIR] [--jobs J] [--threshold R] [--delta D] [--batch B] [--force] [--quiet]";
 
     public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
     {

@@ -9,11 +9,11 @@ namespace NatPolicy.Cli.Verbs;
 public static class TrainVerb
 {
     public const string Usage =
-        "train --env ID --algo vpg|npg|trpo --seed N [--steps TOTAL_ENV_STEPS] [--config FILE.json] [--out DIR] [--force] | train --resume DIR";
+        "train --env ID --algo vpg|npg|trpo --seed N [--steps TOTAL_ENV_STEPS] [--config FILE.json] [--delta D] [--batch B] [--out DIR] [--force] [--quiet] [--print-config] | train --resume DIR";
 
     public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
     {
-        var a = new Args("train", argv, ["env", "algo", "seed", "steps", "config", "out", "resume", "delta", "batch"], ["force", "quiet", "help"]);
+        var a = new Args("train", argv, ["env", "algo", "seed", "steps", "config", "out", "resume", "delta", "batch"], ["force", "quiet", "help", "print-config"]);
         if (a.Has("help"))
         {
             stdout.WriteLine("usage: natpolicy " + Usage);
@@ -35,6 +35,11 @@ public static class TrainVerb
         else
         {
             var config = Resolve(a);
+            if (a.Has("print-config"))
+            {
+                stdout.WriteLine(config.ToJson());
+                return 0;
+            }
             string outDir = a.String("out") ?? DefaultFolder(config);
             run = Open(outDir, config, a.Has("force") ? FolderMode.Force : FolderMode.New);
         }

@@ -26,13 +26,16 @@ public sealed class CartPoleLearningTests
     }
 
     [Fact]
-    public void VanillaGradientImprovesClearly()
+    public void VanillaGradientReachesTheThresholdWithin300kSteps()
     {
-        var config = TrainConfig.Defaults("CartPole-v1", "vpg") with { Seed = 12345, TotalSteps = 60_000 };
+        var config = TrainConfig.Defaults("CartPole-v1", "vpg") with { Seed = 12345, TotalSteps = 300_000 };
         var trainer = RunComponents.Build(config).Trainer;
-        var first = trainer.RunIteration().ReturnMean;
-        double last = first;
-        while (trainer.EnvSteps < config.TotalSteps) last = trainer.RunIteration().ReturnMean;
-        Assert.True(last > 3 * first, $"vpg: first {first}, last {last}");
+        double best = double.NegativeInfinity;
+        while (trainer.EnvSteps < config.TotalSteps && best < Threshold)
+        {
+            var row = trainer.RunIteration();
+            if (!double.IsNaN(row.ReturnMean)) best = Math.Max(best, row.ReturnMean);
+        }
+        Assert.True(best >= Threshold, $"vpg seed 12345: best return_mean {best} after {trainer.EnvSteps} steps");
     }
 }
