@@ -1,4 +1,5 @@
 using NatPolicy.Agents.Training;
+using NatPolicy.Core;
 
 namespace NatPolicy.Agents.Updates;
 
@@ -9,6 +10,26 @@ namespace NatPolicy.Agents.Updates;
 public interface INaturalDirection
 {
     DirectionResult Compute(IPolicy policy, RolloutBuffer batch, ReadOnlySpan<double> gradient, Span<double> direction);
+}
+
+/// <summary>The checks every natural-gradient step makes before it moves θ.</summary>
+public static class NaturalDirections
+{
+    /// <summary>
+    /// Computes s into <paramref name="direction"/> and returns null when it can be used, or the rejection to report:
+    /// a non-finite gradient, a failed solve, or curvature sᵀ(F + λI)s ≤ 0.
+    /// </summary>
+    public static UpdateResult? TryCompute(this INaturalDirection source, IPolicy policy, RolloutBuffer batch,
+        ReadOnlySpan<double> gradient, Span<double> direction, out DirectionResult result)
+    {
+        result = default;
+        if (!Vec.AllFinite(gradient)) return UpdateResult.Rejected("non-finite gradient");
+        result = source.Compute(policy, batch, gradient, direction);
+        if (!result.Ok) return UpdateResult.Rejected(result.Problem ?? "no natural direction", result.Iterations, result.Residual);
+        if (!(result.Curvature > 0))
+            return UpdateResult.Rejected($"curvature sᵀFs = {Fmt.G(result.Curvature)} ≤ 0", result.Iterations, result.Residual);
+        return null;
+    }
 }
 
 /// <param name="Ok">False when the direction must not be used (see <paramref name="Problem"/>).</param>

@@ -29,10 +29,7 @@ public sealed class TrustRegionUpdate : IPolicyUpdate
 
     public UpdateResult Update(IPolicy policy, RolloutBuffer batch, ReadOnlySpan<double> gradient)
     {
-        if (!Vec.AllFinite(gradient)) return UpdateResult.Rejected("non-finite gradient");
-        var d = _direction.Compute(policy, batch, gradient, _s);
-        if (!d.Ok) return UpdateResult.Rejected(d.Problem ?? "no natural direction", d.Iterations, d.Residual);
-        if (!(d.Curvature > 0)) return UpdateResult.Rejected($"curvature sᵀFs = {Fmt.G(d.Curvature)} ≤ 0", d.Iterations, d.Residual);
+        if (_direction.TryCompute(policy, batch, gradient, _s, out var d) is { } rejected) return rejected;
         double beta = Math.Sqrt(2 * _maxKl / d.Curvature);
         for (int k = 0; k < _s.Length; k++) _s[k] *= beta;
 
