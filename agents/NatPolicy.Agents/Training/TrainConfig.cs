@@ -56,14 +56,23 @@ public sealed record TrainConfig
     /// <summary>Initial log standard deviation of a Gaussian policy (box actions).</summary>
     public double InitLogStd { get; init; } = 0.0;
 
-    /// <summary>Baseline for advantages: "linear" (rllab's polynomial features), "rff" (random Fourier + polynomial features), both fitted by ridge least squares, or "none".</summary>
-    public string Baseline { get; init; } = "linear";
+    /// <summary>
+    /// Baseline for advantages: "rff" (random Fourier + polynomial features), "linear" (rllab's polynomial features
+    /// only), both fitted by ridge least squares each iteration, or "none". "rff" is the default because the
+    /// polynomial fit cannot represent the values of these tasks: with it, linear policies stall on CartPole (the
+    /// cart drifts off at ~200 steps) and on Acrobot (no signal before the first success) in 2–4 of 10 seeds, and
+    /// with "rff" they do not (see the README's results).
+    /// </summary>
+    public string Baseline { get; init; } = "rff";
 
-    /// <summary>Give the baseline rllab's time-in-episode features τ, τ², τ³ (τ = t/100).</summary>
-    public bool BaselineTimeFeatures { get; init; } = true;
+    /// <summary>
+    /// Give the baseline rllab's time-in-episode features τ, τ², τ³ (τ = t/100). Off by default: truncation is
+    /// bootstrapped, so a state's value does not depend on the clock.
+    /// </summary>
+    public bool BaselineTimeFeatures { get; init; }
 
     /// <summary>Number of random Fourier features of the "rff" baseline.</summary>
-    public int BaselineFeatures { get; init; } = 128;
+    public int BaselineFeatures { get; init; } = 100;
 
     /// <summary>Bandwidth ν of the "rff" baseline's features.</summary>
     public double BaselineBandwidth { get; init; } = 1.0;
@@ -123,11 +132,18 @@ public sealed record TrainConfig
         var c = new TrainConfig { EnvId = envId, Algo = algo };
         c = envId switch
         {
-            "CartPole-v1" => c with { TotalSteps = 100_000 },
+            // vpg gets the budget its acceptance allows (300k); the natural methods need well under 100k.
+            "CartPole-v1" => c with { TotalSteps = algo == "vpg" ? 300_000 : 100_000 },
             "Acrobot-v1" => c with { TotalSteps = 300_000 },
             "MountainCar-v0" => c with { TotalSteps = 300_000 },
             "MountainCarContinuous-v0" => c with { TotalSteps = 300_000 },
-            "Pendulum-v1" => c with { TotalSteps = 300_000 },
+            // Swing-up needs a non-linear policy: random Fourier features (Rajeswaran et al. 2017), a shorter horizon
+            // (γ = 0.95; the task is about the next few seconds), a calmer start (σ = e^−0.5) and larger batches.
+            "Pendulum-v1" => c with
+            {
+                TotalSteps = 300_000, Policy = "rff", RffFeatures = 100, Gamma = 0.95, GaeLambda = 0.95,
+                InitLogStd = -0.5, StepsPerIteration = 4_000, MaxKl = 0.02,
+            },
             _ => c,
         };
         return algo == "trpo" ? c with { Solver = "cg", Fisher = "matrix-free" } : c;

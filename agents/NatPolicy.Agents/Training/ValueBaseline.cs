@@ -115,25 +115,48 @@ public sealed class RidgeValueBaseline : ISnapshotable
     {
         int p = _features.Count;
         int d = observations.Length / Math.Max(count, 1);
-        var design = Matrix<double>.Build.Dense(count, p);
+        if (_columns.Length != p || _columns[0].Length != count)
+            _columns = Enumerable.Range(0, p).Select(_ => new double[count]).ToArray();
         for (int i = 0; i < count; i++)
         {
             _features.Compute(observations.Slice(i * d, d), steps[i], _psi);
-            for (int k = 0; k < p; k++) design[i, k] = _psi[k];
+            for (int k = 0; k < p; k++) _columns[k][i] = _psi[k];
         }
-        var gram = design.TransposeThisAndMultiply(design);
-        var rhs = design.TransposeThisAndMultiply(Vector<double>.Build.DenseOfArray(targets[..count].ToArray()));
+        // ΨᵀΨ and ΨᵀR as column dot products: a fixed summation order, so the fit is the same bit for bit everywhere.
+        var gram = Matrix<double>.Build.Dense(p, p);
+        var rhs = Vector<double>.Build.Dense(p);
+        for (int a = 0; a < p; a++)
+        {
+            rhs[a] = Dot(_columns[a], targets[..count]);
+            for (int b = a; b < p; b++) gram[a, b] = gram[b, a] = Dot(_columns[a], _columns[b]);
+        }
         double c = _ridge;
         for (int attempt = 0; attempt < MaxRidgeAttempts; attempt++, c *= 10)
         {
-            for (int k = 0; k < p; k++) gram[k, k] += attempt == 0 ? c : c - c / 10;
-            var w = gram.Solve(rhs);
+            var regularised = gram.Clone();
+            for (int k = 0; k < p; k++) regularised[k, k] += c;
+            var w = regularised.Cholesky().Solve(rhs);
             if (w.All(double.IsFinite))
             {
                 for (int k = 0; k < p; k++) _w[k] = w[k];
                 return;
             }
         }
+    }
+
+    private double[][] _columns = [[]];
+
+    /// <summary>Σ xᵢyᵢ with SIMD lanes summed in a fixed order.</summary>
+    private static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        int n = x.Length, k = 0;
+        var acc = System.Numerics.Vector<double>.Zero;
+        int width = System.Numerics.Vector<double>.Count;
+        for (; k <= n - width; k += width)
+            acc += new System.Numerics.Vector<double>(x.Slice(k, width)) * new System.Numerics.Vector<double>(y.Slice(k, width));
+        double sum = System.Numerics.Vector.Sum(acc);
+        for (; k < n; k++) sum += x[k] * y[k];
+        return sum;
     }
 
     public void Save(Snapshot into) => into.Write(_w);

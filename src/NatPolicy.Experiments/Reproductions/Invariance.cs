@@ -38,10 +38,18 @@ public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<i
     /// <summary>The <c>train</c> defaults for the env and algorithm with observation normalisation off (it would undo A).</summary>
     public TrainConfig Training(string envId, ulong seed, long? totalSteps)
     {
-        var c = TrainConfig.Defaults(envId, Algo) with { Seed = seed, NormalizeObservations = false, Policy = "linear" };
+        // The rllab polynomial baseline (nearly invariant to feature scaling: a ridge fit over s and s²) rather than the
+        // default random Fourier features, whose fixed bandwidth would see the scaled observations differently.
+        var c = TrainConfig.Defaults(envId, Algo) with
+        {
+            Seed = seed, NormalizeObservations = false, Policy = "linear", Baseline = "linear", BaselineTimeFeatures = true,
+        };
         if (Undamped) c = c with { Fisher = "exact", Solver = "pinv", Damping = 0, Baseline = "none" };
-        return totalSteps is { } t ? c with { TotalSteps = t } : c;
+        return c with { TotalSteps = totalSteps ?? DefaultSteps };
     }
+
+    /// <summary>One budget for every variant (CartPole's npg default), so vpg and npg curves cover the same steps.</summary>
+    public const long DefaultSteps = 100_000;
 
     /// <summary>The transform of scale c: <see cref="ScaleObservationVector"/> with <see cref="Factors"/>.</summary>
     public Func<IVectorEnv, IVectorEnv> Transform(double scale) =>
