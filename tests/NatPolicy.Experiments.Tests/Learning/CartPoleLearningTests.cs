@@ -22,14 +22,17 @@ public sealed class CartPoleLearningTests
         return (best, trainer.EnvSteps);
     }
 
+    /// <summary>The acceptance asks for 9 of 10 seeds; a test pins a smaller sample of it: 2 of 3 fixed seeds.</summary>
     [Theory]
-    [InlineData("npg", 12345UL)]
-    [InlineData("trpo", 12345UL)]
-    public void ReachesTheThresholdWithin100kSteps(string algo, ulong seed)
+    [InlineData("npg")]
+    [InlineData("trpo")]
+    public void ReachesTheThresholdWithin100kStepsInTwoOfThreeSeeds(string algo)
     {
-        var config = TrainConfig.Defaults("CartPole-v1", algo) with { Seed = seed, TotalSteps = 100_000 };
-        var (best, steps) = BestReturn(config);
-        Assert.True(best >= Threshold, $"{algo} seed {seed}: best return_mean {best} after {steps} steps");
+        var results = new[] { 12345UL, 23456UL, 34567UL }
+            .Select(seed => BestReturn(TrainConfig.Defaults("CartPole-v1", algo) with { Seed = seed, TotalSteps = 100_000 }))
+            .ToArray();
+        Assert.True(results.Count(r => r.Best >= Threshold) >= 2,
+            $"{algo}: best return_mean per seed {string.Join(", ", results.Select(r => $"{r.Best} after {r.Steps} steps"))}");
     }
 
     [Fact]
