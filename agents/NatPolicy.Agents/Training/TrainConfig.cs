@@ -56,7 +56,7 @@ public sealed record TrainConfig
     /// <summary>Initial log standard deviation of a Gaussian policy (box actions).</summary>
     public double InitLogStd { get; init; } = 0.0;
 
-    /// <summary>Baseline for advantages: "linear" (rllab's polynomial features), "rff" (random Fourier + polynomial features), both fitted by ridge least squares, or "none".</summary>
+    /// <summary>Baseline for advantages: "linear" (rllab's polynomial features), "rff" (random Fourier + polynomial features), both fitted by ridge least squares, "mlp" (tanh network fitted by minibatch Adam) or "none".</summary>
     public string Baseline { get; init; } = "linear";
 
     /// <summary>Give the baseline rllab's time-in-episode features τ, τ², τ³ (τ = t/100).</summary>
@@ -67,6 +67,18 @@ public sealed record TrainConfig
 
     /// <summary>Bandwidth ν of the "rff" baseline's features.</summary>
     public double BaselineBandwidth { get; init; } = 1.0;
+
+    /// <summary>Hidden layer sizes of the "mlp" baseline.</summary>
+    public int[] BaselineHiddenSizes { get; init; } = [64, 64];
+
+    /// <summary>"mlp" baseline: passes over the batch per iteration.</summary>
+    public int BaselineEpochs { get; init; } = 10;
+
+    /// <summary>"mlp" baseline: rows per Adam step.</summary>
+    public int BaselineMinibatch { get; init; } = 64;
+
+    /// <summary>"mlp" baseline: Adam learning rate (targets are standardised, so it is scale-free).</summary>
+    public double BaselineLearningRate { get; init; } = 1e-3;
 
     /// <summary>Initial ridge coefficient of the linear baseline's least-squares fit.</summary>
     public double BaselineRidge { get; init; } = 1e-5;
@@ -191,7 +203,11 @@ public sealed record TrainConfig
         if (RffFeatures <= 0) yield return $"rff_features must be positive (got {RffFeatures})";
         if (!(RffBandwidth > 0)) yield return $"rff_bandwidth must be positive (got {RffBandwidth})";
         if (!double.IsFinite(InitLogStd)) yield return "init_log_std must be finite";
-        if (Baseline is not ("linear" or "rff" or "none")) yield return $"baseline '{Baseline}' is unknown; allowed: linear, rff, none";
+        if (Baseline is not ("linear" or "rff" or "mlp" or "none")) yield return $"baseline '{Baseline}' is unknown; allowed: linear, rff, mlp, none";
+        if (BaselineHiddenSizes.Length == 0 || BaselineHiddenSizes.Any(h => h <= 0)) yield return "baseline_hidden_sizes must be a non-empty list of positive sizes";
+        if (BaselineEpochs <= 0) yield return $"baseline_epochs must be positive (got {BaselineEpochs})";
+        if (BaselineMinibatch <= 0) yield return $"baseline_minibatch must be positive (got {BaselineMinibatch})";
+        if (!(BaselineLearningRate > 0)) yield return $"baseline_learning_rate must be positive (got {BaselineLearningRate})";
         if (BaselineFeatures <= 0) yield return $"baseline_features must be positive (got {BaselineFeatures})";
         if (!(BaselineBandwidth > 0)) yield return $"baseline_bandwidth must be positive (got {BaselineBandwidth})";
         if (!(BaselineRidge > 0)) yield return $"baseline_ridge must be positive (got {BaselineRidge})";
