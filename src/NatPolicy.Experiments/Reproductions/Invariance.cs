@@ -35,10 +35,15 @@ public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<i
     /// <summary>The factor pattern as text, e.g. "(1, c, 1/c, c)".</summary>
     public string Pattern => "(" + string.Join(", ", Exponents.Select(e => e switch { 0 => "1", 1 => "c", -1 => "1/c", _ => $"c^{e}" })) + ")";
 
-    /// <summary>The <c>train</c> defaults for the env and algorithm with observation normalisation off (it would undo A).</summary>
+    /// <summary>
+    /// The <c>train</c> defaults for the env and algorithm with observation normalisation off (it would undo A), the
+    /// linear policy and the polynomial ridge baseline: its features scale with A, so its values (and the advantages)
+    /// are unchanged by A up to the tiny ridge, whereas an MLP critic's fit depends on the input scale and would
+    /// break the invariance being tested.
+    /// </summary>
     public TrainConfig Training(string envId, ulong seed, long? totalSteps)
     {
-        var c = TrainConfig.Defaults(envId, Algo) with { Seed = seed, NormalizeObservations = false, Policy = "linear" };
+        var c = TrainConfig.Defaults(envId, Algo) with { Seed = seed, NormalizeObservations = false, Policy = "linear", Baseline = "linear" };
         if (Undamped) c = c with { Fisher = "exact", Solver = "pinv", Damping = 0, Baseline = "none" };
         return totalSteps is { } t ? c with { TotalSteps = t } : c;
     }
