@@ -8,7 +8,8 @@ namespace NatPolicy.Agents.Training;
 /// iteration by minibatch Adam on the squared error to the batch's value targets for a few epochs (the critic of
 /// Schulman et al. 2016's GAE experiments and of SB3's TRPO). The output scale (μ, σ) follows the latest batch's
 /// targets; when it changes, the output layer is rescaled so that V is unchanged (Pop-Art, van Hasselt et al. 2016),
-/// which keeps the regression well conditioned whatever the reward scale. Predicts μ = 0 before the first fit.
+/// which keeps the regression well conditioned whatever the reward scale. Predicts ≈ 0 before the first fit (μ = 0,
+/// σ = 1, output layer initialised at 0.01 of the usual scale).
 /// The time in the episode is ignored (the trainer bootstraps on truncation). Deterministic given its
 /// <see cref="Rng"/> (initial weights and minibatch order); <see cref="Save"/>/<see cref="Load"/> capture the weights,
 /// the Adam moments, (μ, σ) and the generator.

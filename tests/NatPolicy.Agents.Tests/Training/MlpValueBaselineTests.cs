@@ -37,7 +37,7 @@ public sealed class MlpValueBaselineTests
         var steps = new int[n];
         var mlp = new MlpValueBaseline(2, [32, 32], epochs: 10, minibatch: 64, learningRate: 3e-3, new Rng(8));
         var poly = new RidgeValueBaseline(new PolynomialValueFeatures(2), 1e-5);
-        Assert.Equal(0.0, mlp.Predict([0.3, 0.3], 0));
+        Assert.True(Math.Abs(mlp.Predict([0.3, 0.3], 0)) < 0.1, "near 0 before the first fit (small output layer)");
         for (int fit = 0; fit < 10; fit++) mlp.Fit(obs, steps, y, n);
         poly.Fit(obs, steps, y, n);
         double eMlp = MaxError(mlp), ePoly = MaxError(poly);
