@@ -21,7 +21,7 @@ public sealed class Trainer : ISnapshotable
     private readonly IVectorEnv _env;
     private readonly IPolicy _policy;
     private readonly IPolicyUpdate _update;
-    private readonly RidgeValueBaseline? _baseline;
+    private readonly IValueBaseline? _baseline;
     private readonly Rng _actionRng;
     private readonly RolloutBuffer _buffer;
     private readonly int[] _stepInEpisode;
@@ -41,7 +41,7 @@ public sealed class Trainer : ISnapshotable
     /// <param name="baseline">Value baseline, or null for none (advantage = return).</param>
     /// <param name="actionRng">Generator for action sampling.</param>
     /// <param name="envSeed">Seed of the vector env's first reset (copy i gets envSeed + i).</param>
-    public Trainer(TrainConfig config, IVectorEnv env, IPolicy policy, IPolicyUpdate update, RidgeValueBaseline? baseline, Rng actionRng, ulong envSeed)
+    public Trainer(TrainConfig config, IVectorEnv env, IPolicy policy, IPolicyUpdate update, IValueBaseline? baseline, Rng actionRng, ulong envSeed)
     {
         _envSeed = envSeed;
         _config = config;

@@ -76,12 +76,21 @@ public sealed class FourierValueFeatures : IValueFeatures
     }
 }
 
+/// <summary>A learned state-value baseline V(s, t) (t: step index within the episode), refitted after every iteration.</summary>
+public interface IValueBaseline : ISnapshotable
+{
+    double Predict(ReadOnlySpan<double> observation, int stepInEpisode);
+
+    /// <summary>Fits V to (observations[i], steps[i]) ↦ targets[i] over <paramref name="count"/> rows (observations row-major).</summary>
+    void Fit(ReadOnlySpan<double> observations, ReadOnlySpan<int> steps, ReadOnlySpan<double> targets, int count);
+}
+
 /// <summary>
 /// A value baseline V(s, t) = wᵀψ(s, t), fitted to the batch's value targets by ridge least squares
 /// (ΨᵀΨ + cI) w = ΨᵀR, raising c tenfold until the solution is finite (as rllab). Predicts 0 before the first fit;
 /// a fit that stays non-finite keeps the previous weights.
 /// </summary>
-public sealed class RidgeValueBaseline : ISnapshotable
+public sealed class RidgeValueBaseline : IValueBaseline
 {
     private const int MaxRidgeAttempts = 5;
 

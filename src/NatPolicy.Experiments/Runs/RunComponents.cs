@@ -46,11 +46,13 @@ public sealed class RunComponents
         var policy = PolicyFactory.Create(policyConfig, env.SingleObservationSpace.Dimension, env.SingleActionSpace,
             Rng.Derive(config.Seed, InitStream));
         int obsDim = env.SingleObservationSpace.Dimension;
-        var baseline = config.Baseline switch
+        IValueBaseline? baseline = config.Baseline switch
         {
             "linear" => new RidgeValueBaseline(new PolynomialValueFeatures(obsDim, config.BaselineTimeFeatures), config.BaselineRidge),
             "rff" => new RidgeValueBaseline(new FourierValueFeatures(obsDim, config.BaselineFeatures, config.BaselineBandwidth,
                 Rng.Derive(config.Seed, BaselineStream), config.BaselineTimeFeatures), config.BaselineRidge),
+            "mlp" => new MlpValueBaseline(obsDim, config.BaselineHiddenSizes, config.BaselineEpochs, config.BaselineMinibatch,
+                config.BaselineLearningRate, Rng.Derive(config.Seed, BaselineStream)),
             _ => null,
         };
         var trainer = new Trainer(config, env, policy, Update(config, policy.ParameterCount), baseline,
