@@ -65,7 +65,10 @@ public static class CompareVerb
             cells.Select(c => c.Config.TotalSteps).ToArray(), quiet);
         progress.Run(report =>
         {
-            Parallel.For(0, cells.Count, new ParallelOptions { MaxDegreeOfParallelism = jobs }, k =>
+            // Longest cells first, handed out one at a time, so the last job to finish is a short one.
+            var order = Enumerable.Range(0, cells.Count).OrderByDescending(k => cells[k].Config.TotalSteps).ThenBy(k => k).ToArray();
+            var queue = System.Collections.Concurrent.Partitioner.Create(order, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering);
+            Parallel.ForEach(queue, new ParallelOptions { MaxDegreeOfParallelism = jobs }, k =>
             {
                 var c = cells[k];
                 var run = TrainVerb.Open(c.Dir, c.Config, force ? FolderMode.Force : FolderMode.New);
