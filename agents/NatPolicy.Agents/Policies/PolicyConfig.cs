@@ -38,6 +38,7 @@ public sealed record PolicyConfig(
     public static readonly IReadOnlyList<int> DefaultHiddenSizes = [64, 64];
 
     /// <summary>The hidden sizes in force (<see cref="DefaultHiddenSizes"/> when <see cref="HiddenSizes"/> is null).</summary>
+    [JsonIgnore]
     public IReadOnlyList<int> EffectiveHiddenSizes => HiddenSizes ?? DefaultHiddenSizes;
 
     /// <summary>Parses "linear", "rff" or "mlp" (case-insensitive); null when the text is none of them.</summary>
