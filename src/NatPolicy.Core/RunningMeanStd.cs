@@ -5,7 +5,7 @@ namespace NatPolicy.Core;
 /// <c>RunningMeanStd</c>), used to normalise observations: z = clip((x − μ) / sqrt(σ² + ε), ±clip).
 /// Can be frozen (evaluation, saved policies) and saved/restored exactly.
 /// </summary>
-public sealed class RunningMeanStd
+public sealed class RunningMeanStd : ISnapshotable
 {
     private readonly double[] _mean;
     private readonly double[] _var;
@@ -71,6 +71,23 @@ public sealed class RunningMeanStd
         mean.CopyTo(_mean);
         variance.CopyTo(_var);
         Count = count;
+    }
+
+    /// <summary>Writes mean, variance, count and the frozen flag (restored exactly by <see cref="Load(SnapshotReader)"/>).</summary>
+    public void Save(Snapshot into)
+    {
+        into.Write(_mean);
+        into.Write(_var);
+        into.Write(Count);
+        into.Write(Frozen);
+    }
+
+    public void Load(SnapshotReader from)
+    {
+        from.ReadDoubles(_mean);
+        from.ReadDoubles(_var);
+        Count = from.ReadDouble();
+        Frozen = from.ReadBool();
     }
 
     public RunningMeanStd Clone()

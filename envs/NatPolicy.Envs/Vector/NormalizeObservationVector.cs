@@ -25,21 +25,13 @@ public sealed class NormalizeObservationVector(IVectorEnv inner, double epsilon 
 
     public override void Save(Snapshot into)
     {
-        into.Write(Statistics.Mean);
-        into.Write(Statistics.Variance);
-        into.Write(Statistics.Count);
-        into.Write(Statistics.Frozen);
+        Statistics.Save(into);
         base.Save(into);
     }
 
     public override void Load(SnapshotReader from)
     {
-        var mean = new double[Dimension];
-        var variance = new double[Dimension];
-        from.ReadDoubles(mean);
-        from.ReadDoubles(variance);
-        Statistics.Load(mean, variance, from.ReadDouble());
-        Statistics.Frozen = from.ReadBool();
+        Statistics.Load(from);
         base.Load(from);
     }
 }

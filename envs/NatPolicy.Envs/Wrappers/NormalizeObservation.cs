@@ -51,22 +51,13 @@ public sealed class NormalizeObservation : EnvWrapper
 
     protected override void SaveOwn(Snapshot into)
     {
-        into.Write(Statistics.Mean);
-        into.Write(Statistics.Variance);
-        into.Write(Statistics.Count);
-        into.Write(Statistics.Frozen);
+        Statistics.Save(into);
         into.Write(_normalized);
     }
 
     protected override void LoadOwn(SnapshotReader from)
     {
-        int d = Statistics.Dimension;
-        var mean = new double[d];
-        var variance = new double[d];
-        from.ReadDoubles(mean);
-        from.ReadDoubles(variance);
-        Statistics.Load(mean, variance, from.ReadDouble());
-        Statistics.Frozen = from.ReadBool();
+        Statistics.Load(from);
         from.ReadDoubles(_normalized);
     }
 }

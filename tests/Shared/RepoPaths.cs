@@ -1,6 +1,6 @@
-namespace NatPolicy.Envs.Tests;
+namespace NatPolicy.Tests.Shared;
 
-/// <summary>Locates the repository (the folder holding NatPolicy.sln) and the shared Gymnasium reference files.</summary>
+/// <summary>Shared by the test projects that read the reference files (linked, not copied). Locates the repository (the folder holding NatPolicy.sln) and the shared Gymnasium reference files.</summary>
 internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
