@@ -1,11 +1,11 @@
 namespace NatPolicy.Tests.Shared;
 
-/// <summary>Shared by the test projects that read the reference files (linked, not copied). Locates the repository (the folder holding NatPolicy.sln) and the shared Gymnasium reference files.</summary>
+/// <summary>Shared by the test projects that read the reference files (linked, not copied). Locates the repository (the folder holding NatPolicy.sln) and the Gymnasium reference recordings under data/gymnasium-reference.</summary>
 internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    public static string ReferenceDir => Path.GetFullPath(Path.Combine(Root, "..", "shared", "gymnasium-reference"));
+    public static string ReferenceDir => Path.GetFullPath(Path.Combine(Root, "data", "gymnasium-reference"));
 
     public static string ReferenceFile(string envId) => Path.Combine(ReferenceDir, envId + ".json");
 
