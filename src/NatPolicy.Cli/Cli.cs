@@ -28,6 +28,11 @@ public static class Cli
             PrintHelp(stdout);
             return argv.Length == 0 ? 2 : 0;
         }
+        if (argv[0] == "--version")
+        {
+            stdout.WriteLine(Version);
+            return 0;
+        }
         var verb = Verbs.FirstOrDefault(v => v.Name == argv[0]);
         if (verb is null)
         {
@@ -44,6 +49,11 @@ public static class Cli
             return 2;
         }
     }
+
+    /// <summary>The package version (the assembly's informational version, which the build sets to the package version).</summary>
+    public static string Version { get; } =
+        typeof(Cli).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
 
     private static void PrintHelp(TextWriter o)
     {

@@ -22,7 +22,7 @@ public enum FisherKind
 /// Builds the Fisher information of a policy at its current θ over a batch (observations count×n, actions
 /// count×d, row-major; actions are used by <see cref="FisherKind.Empirical"/> only). The operator is F itself,
 /// without damping (solvers add λI). It is a snapshot: later changes of the policy's θ do not affect it. The
-/// matrix-free operator keeps a reference to <paramref name="observations"/>: do not change them while using it.
+/// matrix-free operator keeps a reference to the batch's observations: do not change them while using it.
 /// </summary>
 public interface IFisherEstimator
 {

@@ -10,7 +10,7 @@ namespace NatPolicy.Envs.Vector;
 public sealed class NormalizeObservationVector(IVectorEnv inner, double epsilon = 1e-8, double clip = 10.0)
     : ObservationVectorWrapper(inner, BoxSpace.Uniform(-clip, clip, inner.SingleObservationSpace.Dimension))
 {
-    /// <summary>The shared running statistics (saved with a policy; restore with <see cref="RunningMeanStd.Load"/>).</summary>
+    /// <summary>The shared running statistics (saved with a policy; restore with <see cref="RunningMeanStd.Load(ReadOnlySpan{double}, ReadOnlySpan{double}, double)"/>).</summary>
     public RunningMeanStd Statistics { get; } = new(inner.SingleObservationSpace.Dimension, epsilon, clip);
 
     public bool Frozen

@@ -21,7 +21,7 @@ public sealed class NormalizeObservation : EnvWrapper
         ObservationSpace = BoxSpace.Uniform(-clip, clip, d);
     }
 
-    /// <summary>The running statistics (load saved ones with <see cref="RunningMeanStd.Load"/>).</summary>
+    /// <summary>The running statistics (load saved ones with <see cref="RunningMeanStd.Load(ReadOnlySpan{double}, ReadOnlySpan{double}, double)"/>).</summary>
     public RunningMeanStd Statistics { get; }
 
     /// <summary>When true the statistics are no longer updated (evaluation).</summary>
