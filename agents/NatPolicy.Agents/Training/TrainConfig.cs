@@ -54,7 +54,7 @@ public sealed record TrainConfig
     public double RffBandwidth { get; init; } = 1.0;
 
     /// <summary>Initial log standard deviation of a Gaussian policy (box actions).</summary>
-    public double InitLogStd { get; init; } = 0.0;
+    public double InitLogStd { get; init; }
 
     /// <summary>
     /// Baseline for advantages: "mlp" (tanh network fitted by minibatch Adam), "rff" (random Fourier + polynomial

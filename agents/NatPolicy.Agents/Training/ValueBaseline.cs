@@ -11,7 +11,7 @@ public interface IValueFeatures
 {
     int Count { get; }
 
-    void Compute(ReadOnlySpan<double> observation, int stepInEpisode, Span<double> psi);
+    void Compute(ReadOnlySpan<double> s, int step, Span<double> psi);
 }
 
 /// <summary>

@@ -11,13 +11,13 @@ namespace NatPolicy.Envs.Classic;
 public abstract class ClassicControlEnv : IStatefulEnv, ISnapshotable
 {
     /// <summary>The internal state (Gymnasium's <c>env.unwrapped.state</c>).</summary>
-    protected readonly double[] S;
+    protected double[] S { get; }
 
     /// <summary>The observation buffer handed out by Reset/Step.</summary>
-    protected readonly double[] Obs;
+    protected double[] Obs { get; }
 
     /// <summary>View of <see cref="Obs"/>, created once.</summary>
-    protected readonly ReadOnlyMemory<double> ObsMemory;
+    protected ReadOnlyMemory<double> ObsMemory { get; }
 
     private Rng _rng = new(0);
     private bool _started;

@@ -254,8 +254,8 @@ public static class ReproduceVerb
         md.Append('\n');
         foreach (var v in c.VariantList)
             md.Append(CultureInfo.InvariantCulture, $"Spread of the median over scales (max/min), {v.Name}: {(double.IsFinite(r.Spread(v.Name)) ? G(r.Spread(v.Name)) : "∞")}.\n");
-        md.Append(CultureInfo.InvariantCulture, $"\nFirst update from θ = 0 on the same batch (seed {r.FirstStep[0].Seed}, {r.FirstStep[0].States} states), A = diag{c.FirstStepNatural.Pattern}: ");
-        md.Append(CultureInfo.InvariantCulture, $"{c.FirstStepNatural.Description} vs {c.FirstStepVanilla.Description}. ");
+        md.Append(CultureInfo.InvariantCulture, $"\nFirst update from θ = 0 on the same batch (seed {r.FirstStep[0].Seed}, {r.FirstStep[0].States} states), A = diag{InvarianceConfig.FirstStepNatural.Pattern}: ");
+        md.Append(CultureInfo.InvariantCulture, $"{InvarianceConfig.FirstStepNatural.Description} vs {InvarianceConfig.FirstStepVanilla.Description}. ");
         md.Append("Gap = max over the batch's states and actions of |π_c(a|s) − π_1(a|s)| after the update; change = max |π_after − π_before|:\n\n");
         md.Append("| scale c | npg gap | npg change | npg KL | vpg gap | vpg change | vpg KL |\n|---|---|---|---|---|---|---|\n");
         foreach (var f in r.FirstStep)

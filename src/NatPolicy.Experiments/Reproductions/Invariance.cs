@@ -86,13 +86,13 @@ public sealed record InvarianceConfig(
     public IReadOnlyList<InvarianceVariant> VariantList => Variants ?? DefaultVariants;
 
     /// <summary>The first-update check's vanilla variant: vpg defaults under A = diag(1, c, 1, c).</summary>
-    public InvarianceVariant FirstStepVanilla => new("vpg", "vpg", InvarianceVariant.VelocityExponents);
+    public static InvarianceVariant FirstStepVanilla => new("vpg", "vpg", InvarianceVariant.VelocityExponents);
 
     /// <summary>
     /// The first-update check's natural variant: npg with the exact-expectation Fisher, no damping, pseudo-inverse solve
     /// (the softmax Fisher is singular along "add the same vector to every row of W").
     /// </summary>
-    public InvarianceVariant FirstStepNatural => new("npg-exact", "npg", InvarianceVariant.VelocityExponents, Undamped: true);
+    public static InvarianceVariant FirstStepNatural => new("npg-exact", "npg", InvarianceVariant.VelocityExponents, Undamped: true);
 }
 
 /// <summary>One (variant, scale): the curve of every seed and their summary.</summary>
@@ -163,8 +163,8 @@ public static class InvarianceExperiment
     /// <summary>The first-update check at every scale of the config (scale 1 is the reference).</summary>
     public static IReadOnlyList<FirstStepCheck> FirstStepChecks(InvarianceConfig c, ulong seed)
     {
-        var natural = c.FirstStepNatural;
-        var vanilla = c.FirstStepVanilla;
+        var natural = InvarianceConfig.FirstStepNatural;
+        var vanilla = InvarianceConfig.FirstStepVanilla;
         var npg1 = RunFirstUpdate(c.EnvId, natural, seed, 1.0);
         var vpg1 = RunFirstUpdate(c.EnvId, vanilla, seed, 1.0);
         var checks = new List<FirstStepCheck>();

@@ -38,7 +38,7 @@ public sealed class FisherEstimatorsTests
         var rng = new Rng(2);
         const int n = 100_000;
         var obs = Array.Empty<double>();
-        double[] actions = SampleActions(policy, new double[0], n, rng);
+        double[] actions = SampleActions(policy, [], n, rng);
         double[] emp = Dense(new EmpiricalFisherEstimator().Build(policy, obs, actions, n));
         Assert.Equal(1 / sigma2, emp[0], 1 / sigma2 * 0.03);
         Assert.Equal(2.0, emp[3], 0.06);
