@@ -128,6 +128,7 @@ public static class EnvChecker
         int max = spec.MaxEpisodeSteps ?? int.MaxValue;
         int terminated = 0, truncated = 0;
         long steps = 0;
+        string? early = null;
         for (int e = 0; e < episodes; e++)
         {
             env.Reset(seed + (ulong)e);
@@ -140,7 +141,7 @@ public static class EnvChecker
                 if (ObservationProblem(env, r.Observation.Span) is { } bad) return Fail($"{at}: {bad}");
                 if (!double.IsFinite(r.Reward)) return Fail($"{at}: reward {Fmt.D(r.Reward)} is not finite");
                 if (t == max && !r.Truncated) return Fail($"{at}: the time limit {max} was reached but Truncated is false");
-                if (t < max && r.Truncated) return Warn($"{at}: the env truncated by itself before the time limit {max} (allowed, but the registry's limit is the usual place)");
+                if (t < max && r.Truncated) early ??= $"{at}: the env truncated by itself before the time limit {max} (allowed, but the registry's limit is the usual place); ";
                 if (r.Done)
                 {
                     if (r.Terminated) terminated++; else truncated++;
@@ -149,7 +150,8 @@ public static class EnvChecker
                 if (t > max) return Fail($"{at}: the episode did not end at the time limit {max}");
             }
         }
-        return Pass($"{episodes} episodes, {steps} steps of random actions: observations inside the space, finite rewards; {terminated} terminated, {truncated} truncated at {max}");
+        string summary = $"{episodes} episodes, {steps} steps of random actions: observations inside the space, finite rewards; {terminated} terminated, {truncated} truncated";
+        return early is null ? Pass(summary + $" at {max}") : Warn(early + summary);
     }
 
     private static (CheckOutcome, string) StepDeterminism(string id, ulong seed)
