@@ -18,6 +18,7 @@ public static class Cli
         new Verb("plot", "redraw learning curves from saved folders: natpolicy " + global::NatPolicy.Cli.Verbs.PlotVerb.Usage, global::NatPolicy.Cli.Verbs.PlotVerb.Run),
         new Verb(global::NatPolicy.Cli.Verbs.ReproduceVerb.Name, global::NatPolicy.Cli.Verbs.ReproduceVerb.Summary, global::NatPolicy.Cli.Verbs.ReproduceVerb.Run),
         new Verb("envcheck", EnvCheckVerb.Summary, EnvCheckVerb.Run),
+        new Verb(global::NatPolicy.Cli.Verbs.CheckEnvVerb.Name, global::NatPolicy.Cli.Verbs.CheckEnvVerb.Summary, global::NatPolicy.Cli.Verbs.CheckEnvVerb.Run),
         new Verb("bench", BenchVerb.Summary, BenchVerb.Run),
     ];
 

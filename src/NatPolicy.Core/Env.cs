@@ -37,8 +37,9 @@ public sealed record ResetOptions(double? Low = null, double? High = null);
 /// </summary>
 public interface IEnv
 {
-    /// <summary>Registry entry this env was made from (id, time limit, reward threshold), or null for an unregistered env.</summary>
-    EnvSpec? Spec { get; }
+    /// <summary>Registry entry this env was made from (id, time limit, reward threshold), or null for an unregistered
+    /// env (the default: a user's env need not implement it; <c>EnvRegistry.Make</c> puts the entry on its wrapper).</summary>
+    EnvSpec? Spec => null;
 
     Space ActionSpace { get; }
 

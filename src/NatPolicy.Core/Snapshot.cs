@@ -42,4 +42,11 @@ public interface ISnapshotable
 {
     void Save(Snapshot into);
     void Load(SnapshotReader from);
+
+    /// <summary>False for a wrapper or vector env holding a part that is not <see cref="ISnapshotable"/> (e.g. a
+    /// user's env without snapshots): then <see cref="Save"/> and <see cref="Load"/> throw.</summary>
+    bool CanSnapshot => true;
+
+    /// <summary>True when <paramref name="o"/> is snapshotable all the way down.</summary>
+    static bool Supported(object? o) => o is ISnapshotable { CanSnapshot: true };
 }

@@ -17,12 +17,12 @@ public sealed class EnvCheckVerbTests
     [Fact]
     public void All_five_shared_files_match_exactly_exit_0()
     {
-        string[] files = EnvRegistry.Ids.Select(RepoPaths.ReferenceFile).ToArray();
+        string[] files = EnvRegistry.BuiltInIds.Select(RepoPaths.ReferenceFile).ToArray();
         var (code, output, err) = Run(["envcheck", .. files]);
         Assert.True(code == 0, output + err);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(6, lines.Length);
-        foreach (var id in EnvRegistry.Ids)
+        foreach (var id in EnvRegistry.BuiltInIds)
             Assert.Contains(lines, l => l.StartsWith("OK", StringComparison.Ordinal) && l.Contains(id, StringComparison.Ordinal));
         Assert.StartsWith("verdict: EXACT", lines[^1]);
         Assert.Equal("", err);

@@ -6,11 +6,11 @@ namespace NatPolicy.Envs.Tests;
 [Trait("Category", "Env")]
 public sealed class EnvBehaviourTests
 {
-    public static TheoryData<string> EnvIds => new(EnvRegistry.Ids);
+    public static TheoryData<string> EnvIds => new(EnvRegistry.BuiltInIds);
 
-    public static TheoryData<string> DiscreteIds => new(EnvRegistry.Ids.Where(id => EnvRegistry.MakeUnwrapped(id).ActionSpace is DiscreteSpace));
+    public static TheoryData<string> DiscreteIds => new(EnvRegistry.BuiltInIds.Where(id => EnvRegistry.MakeStateful(id).ActionSpace is DiscreteSpace));
 
-    public static TheoryData<string> BoxIds => new(EnvRegistry.Ids.Where(id => EnvRegistry.MakeUnwrapped(id).ActionSpace is BoxSpace));
+    public static TheoryData<string> BoxIds => new(EnvRegistry.BuiltInIds.Where(id => EnvRegistry.MakeStateful(id).ActionSpace is BoxSpace));
 
     private static double[] SomeAction(IEnv env) =>
         env.ActionSpace is DiscreteSpace ? [1.0] : [0.5];
@@ -18,7 +18,7 @@ public sealed class EnvBehaviourTests
     [Fact]
     public void Registry_specs_are_gymnasiums()
     {
-        Assert.Equal(["CartPole-v1", "Acrobot-v1", "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1"], EnvRegistry.Ids);
+        Assert.Equal(["CartPole-v1", "Acrobot-v1", "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1"], EnvRegistry.BuiltInIds);
         Assert.Equal(new EnvSpec("CartPole-v1", 500, 475.0), EnvRegistry.Spec("CartPole-v1"));
         Assert.Equal(new EnvSpec("Acrobot-v1", 500, -100.0), EnvRegistry.Spec("Acrobot-v1"));
         Assert.Equal(new EnvSpec("MountainCar-v0", 200, -110.0), EnvRegistry.Spec("MountainCar-v0"));
@@ -34,7 +34,7 @@ public sealed class EnvBehaviourTests
         var limit = Assert.IsType<Wrappers.TimeLimit>(env);
         Assert.Equal(EnvRegistry.Spec(id).MaxEpisodeSteps, limit.MaxEpisodeSteps);
         Assert.Equal(id, env.Spec!.Id);
-        var bare = EnvRegistry.MakeUnwrapped(id);
+        var bare = EnvRegistry.MakeStateful(id);
         Assert.Equal(id, bare.Spec!.Id);
         Assert.Equal(env.ObservationSpace, bare.ObservationSpace);
     }
@@ -42,7 +42,7 @@ public sealed class EnvBehaviourTests
     [Fact]
     public void Unknown_id_lists_the_valid_ids_on_one_line()
     {
-        foreach (Action make in new Action[] { () => EnvRegistry.Make("CartPole-v0"), () => EnvRegistry.MakeUnwrapped("x"), () => EnvRegistry.Spec("") })
+        foreach (Action make in new Action[] { () => EnvRegistry.Make("CartPole-v0"), () => EnvRegistry.MakeStateful("x"), () => EnvRegistry.Spec("") })
         {
             var e = Assert.Throws<ArgumentException>(make);
             foreach (var id in EnvRegistry.Ids) Assert.Contains(id, e.Message);
@@ -54,7 +54,7 @@ public sealed class EnvBehaviourTests
     [MemberData(nameof(EnvIds))]
     public void Step_before_reset_throws(string id)
     {
-        foreach (var env in new IEnv[] { EnvRegistry.Make(id), EnvRegistry.MakeUnwrapped(id) })
+        foreach (var env in new IEnv[] { EnvRegistry.Make(id), EnvRegistry.MakeStateful(id) })
         {
             var e = Assert.Throws<InvalidOperationException>(() => env.Step(SomeAction(env)));
             Assert.Contains("Reset", e.Message);
@@ -65,7 +65,7 @@ public sealed class EnvBehaviourTests
     [MemberData(nameof(EnvIds))]
     public void Step_after_truncation_throws(string id)
     {
-        var env = new Wrappers.TimeLimit(EnvRegistry.MakeUnwrapped(id), 3);
+        var env = new Wrappers.TimeLimit(EnvRegistry.MakeStateful(id), 3);
         env.Reset(7);
         var a = SomeAction(env);
         Assert.False(env.Step(a).Truncated);
@@ -80,12 +80,12 @@ public sealed class EnvBehaviourTests
     public void Step_after_termination_throws_except_cartpole()
     {
         // MountainCar: start at the goal edge with speed, one step terminates.
-        var mc = EnvRegistry.MakeUnwrapped("MountainCar-v0");
+        var mc = EnvRegistry.MakeStateful("MountainCar-v0");
         mc.SetState([0.49, 0.05]);
         Assert.True(mc.Step(2).Terminated);
         Assert.Throws<InvalidOperationException>(() => mc.Step(2));
 
-        var mcc = EnvRegistry.MakeUnwrapped("MountainCarContinuous-v0");
+        var mcc = EnvRegistry.MakeStateful("MountainCarContinuous-v0");
         mcc.SetState([0.44, 0.05]);
         var r = mcc.Step([1.0]);
         Assert.True(r.Terminated);
@@ -93,7 +93,7 @@ public sealed class EnvBehaviourTests
         Assert.Throws<InvalidOperationException>(() => mcc.Step([1.0]));
 
         // Acrobot: both links pointing up.
-        var acro = EnvRegistry.MakeUnwrapped("Acrobot-v1");
+        var acro = EnvRegistry.MakeStateful("Acrobot-v1");
         acro.SetState([Math.PI - 0.01, 0.0, 0.0, 0.0]);
         var ra = acro.Step(1);
         Assert.True(ra.Terminated);
@@ -154,7 +154,7 @@ public sealed class EnvBehaviourTests
     [MemberData(nameof(BoxIds))]
     public void Bad_box_actions_throw_but_finite_out_of_bounds_values_are_clipped(string id)
     {
-        var env = EnvRegistry.MakeUnwrapped(id);
+        var env = EnvRegistry.MakeStateful(id);
         env.Reset(3);
         var box = (BoxSpace)env.ActionSpace;
         foreach (double[] bad in new[] { [double.NaN], [double.NegativeInfinity], Array.Empty<double>(), [0.0, 0.0] })
@@ -166,8 +166,8 @@ public sealed class EnvBehaviourTests
         }
 
         // An out-of-bounds force has the dynamics of the bound.
-        var a = EnvRegistry.MakeUnwrapped(id);
-        var b = EnvRegistry.MakeUnwrapped(id);
+        var a = EnvRegistry.MakeStateful(id);
+        var b = EnvRegistry.MakeStateful(id);
         a.Reset(5);
         b.Reset(5);
         var ra = a.Step([box.High[0] * 3]);
@@ -213,7 +213,7 @@ public sealed class EnvBehaviourTests
     [MemberData(nameof(EnvIds))]
     public void Reset_observation_is_the_float32_observation_of_the_start_state_within_gymnasiums_bounds(string id)
     {
-        var env = EnvRegistry.MakeUnwrapped(id);
+        var env = EnvRegistry.MakeStateful(id);
         for (ulong seed = 0; seed < 50; seed++)
         {
             var obs = env.Reset(seed).Span;
@@ -243,10 +243,10 @@ public sealed class EnvBehaviourTests
     [Fact]
     public void Reset_options_override_the_start_range()
     {
-        var env = EnvRegistry.MakeUnwrapped("CartPole-v1");
+        var env = EnvRegistry.MakeStateful("CartPole-v1");
         env.Reset(1, new ResetOptions(0.3, 0.4));
         foreach (double x in env.State) Assert.InRange(x, 0.3, 0.4);
-        var mc = EnvRegistry.MakeUnwrapped("MountainCar-v0");
+        var mc = EnvRegistry.MakeStateful("MountainCar-v0");
         mc.Reset(1, new ResetOptions(High: -0.59));
         Assert.InRange(mc.State[0], -0.6, -0.59);
         var e = Assert.Throws<ArgumentException>(() => env.Reset(1, new ResetOptions(0.5, 0.1)));
@@ -271,9 +271,9 @@ public sealed class EnvBehaviourTests
     [Fact]
     public void Spaces_contain_their_samples_and_sampling_is_seeded()
     {
-        foreach (var id in EnvRegistry.Ids)
+        foreach (var id in EnvRegistry.BuiltInIds)
         {
-            var env = EnvRegistry.MakeUnwrapped(id);
+            var env = EnvRegistry.MakeStateful(id);
             foreach (var space in new Space[] { env.ActionSpace, env.ObservationSpace })
             {
                 var a = new double[space.Dimension];
@@ -302,7 +302,7 @@ public sealed class EnvBehaviourTests
     [Fact]
     public void SetState_rejects_a_wrong_length_and_restarts_the_episode()
     {
-        var env = EnvRegistry.MakeUnwrapped("Acrobot-v1");
+        var env = EnvRegistry.MakeStateful("Acrobot-v1");
         Assert.Throws<ArgumentException>(() => env.SetState([0.0, 0.0]));
         var obs = env.SetState([0.0, 0.0, 0.5, -0.5]).ToArray();
         Assert.Equal([1.0, 0.0, 1.0, 0.0, 0.5, -0.5], obs);

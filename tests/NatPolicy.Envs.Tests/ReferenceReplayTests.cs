@@ -6,7 +6,7 @@ namespace NatPolicy.Envs.Tests;
 [Trait("Category", "Env")]
 public sealed class ReferenceReplayTests
 {
-    public static TheoryData<string> EnvIds => new(EnvRegistry.Ids);
+    public static TheoryData<string> EnvIds => new(EnvRegistry.BuiltInIds);
 
     [Theory]
     [MemberData(nameof(EnvIds))]
@@ -51,7 +51,7 @@ public sealed class ReferenceReplayTests
         var file = ReferenceFile.Load(RepoPaths.ReferenceFile(envId));
         Assert.Equal(Lcg.DefaultA, file.Lcg!.A);
         Assert.Equal(Lcg.DefaultC, file.Lcg.C);
-        var env = EnvRegistry.MakeUnwrapped(envId);
+        var env = EnvRegistry.MakeStateful(envId);
         int checkedEpisodes = 0;
         foreach (var ep in file.Episodes.Where(e => e.ActionSource == "lcg"))
         {

@@ -36,8 +36,8 @@ public sealed class WrapperAndVectorTests
     [Fact]
     public void ClipAction_clips_to_the_inner_bounds()
     {
-        var clipped = new ClipAction(EnvRegistry.MakeUnwrapped("Pendulum-v1"));
-        var plain = EnvRegistry.MakeUnwrapped("Pendulum-v1");
+        var clipped = new ClipAction(EnvRegistry.MakeStateful("Pendulum-v1"));
+        var plain = EnvRegistry.MakeStateful("Pendulum-v1");
         clipped.Reset(8);
         plain.Reset(8);
         Assert.True(clipped.ActionSpace.Contains([1e9]));
@@ -47,7 +47,7 @@ public sealed class WrapperAndVectorTests
         Assert.Equal(rp.Observation.ToArray(), rc.Observation.ToArray());
         Assert.Throws<ArgumentException>(() => clipped.Step([double.NaN]));
         Assert.Throws<ArgumentException>(() => clipped.Step([1.0, 2.0]));
-        Assert.Throws<ArgumentException>(() => new ClipAction(EnvRegistry.MakeUnwrapped("CartPole-v1")));
+        Assert.Throws<ArgumentException>(() => new ClipAction(EnvRegistry.MakeStateful("CartPole-v1")));
     }
 
     [Fact]
@@ -262,7 +262,7 @@ public sealed class WrapperAndVectorTests
     [Fact]
     public void Single_env_step_allocates_nothing()
     {
-        foreach (var id in EnvRegistry.Ids)
+        foreach (var id in EnvRegistry.BuiltInIds)
         {
             var env = new RecordEpisodeStatistics(EnvRegistry.Make(id));
             var actions = new double[4096];
@@ -281,7 +281,7 @@ public sealed class WrapperAndVectorTests
     [Fact]
     public void Vector_env_step_allocates_nothing()
     {
-        foreach (var id in EnvRegistry.Ids)
+        foreach (var id in EnvRegistry.BuiltInIds)
         {
             var venv = new NormalizeObservationVector(VectorEnvs.Make(id, 16));
             var space = venv.SingleActionSpace;

@@ -185,6 +185,9 @@ public sealed class Trainer : ISnapshotable
         return h / _buffer.Count;
     }
 
+    /// <summary>False when the env (a user's env without <see cref="ISnapshotable"/>) cannot be saved: no checkpoints then.</summary>
+    public bool CanSnapshot => ISnapshotable.Supported(_env);
+
     public void Save(Snapshot into)
     {
         into.Write(Iteration);

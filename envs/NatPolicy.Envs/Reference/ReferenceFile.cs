@@ -82,10 +82,18 @@ public sealed record ReferenceFile(
         }
     }
 
-    /// <summary>Writes the file in the reference format (the fields <see cref="Load"/> reads, plus the metadata present).</summary>
+    /// <summary>Writes the file in the reference format (the fields <see cref="Load"/> reads, plus the metadata
+    /// present), through a temporary file and a rename, so an interrupted write never leaves a partial file.</summary>
     public void Save(string path)
     {
-        using var stream = File.Create(path);
+        string tmp = path + ".tmp";
+        using (var stream = File.Create(tmp))
+            Write(stream);
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    private void Write(Stream stream)
+    {
         using var w = new Utf8JsonWriter(stream);
         w.WriteStartObject();
         w.WriteString("env_id", EnvId);
@@ -160,7 +168,7 @@ public sealed record ReferenceFile(
             IStatefulEnv env;
             try
             {
-                env = EnvRegistry.MakeUnwrapped(envId);
+                env = EnvRegistry.MakeStateful(envId);
             }
             catch (ArgumentException e)
             {

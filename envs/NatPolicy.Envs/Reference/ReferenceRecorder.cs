@@ -25,7 +25,7 @@ public static class ReferenceRecorder
         var episodes = new List<ReferenceEpisode>();
         foreach (ulong seed in seeds)
         {
-            var env = EnvRegistry.MakeUnwrapped(envId);
+            var env = EnvRegistry.MakeStateful(envId);
             var lcg = new Lcg(seed);
             double[] initialObs = env.Reset(seed).ToArray();
             double[] initialState = env.State.ToArray();

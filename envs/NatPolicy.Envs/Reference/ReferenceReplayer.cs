@@ -44,7 +44,7 @@ public static class ReferenceReplayer
     public static ReplayReport Replay(ReferenceFile file)
     {
         string source = file.SourcePath ?? file.EnvId;
-        var env = EnvRegistry.MakeUnwrapped(file.EnvId);
+        var env = EnvRegistry.MakeStateful(file.EnvId);
         var acc = new Accumulator();
         int steps = 0, post = 0, maxUlps = 0;
         for (int e = 0; e < file.Episodes.Count; e++)

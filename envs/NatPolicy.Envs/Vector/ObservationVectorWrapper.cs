@@ -82,6 +82,8 @@ public abstract class ObservationVectorWrapper : IVectorEnv, ISnapshotable
         InnerSnapshotable().Load(from);
     }
 
+    public bool CanSnapshot => ISnapshotable.Supported(Inner);
+
     private ISnapshotable InnerSnapshotable() =>
         Inner as ISnapshotable ?? throw new InvalidOperationException($"{GetType().Name}: the inner vector env {Inner.GetType().Name} is not ISnapshotable");
 }

@@ -149,6 +149,8 @@ public sealed class SyncVectorEnv : IVectorEnv, ISnapshotable
         foreach (var env in _envs) Snapshotable(env).Load(from);
     }
 
+    public bool CanSnapshot => Array.TrueForAll(_envs, ISnapshotable.Supported);
+
     private static ISnapshotable Snapshotable(IEnv env) =>
         env as ISnapshotable ?? throw new InvalidOperationException($"SyncVectorEnv: copy {env} is not ISnapshotable");
 }

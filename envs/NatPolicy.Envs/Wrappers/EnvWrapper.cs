@@ -42,6 +42,8 @@ public abstract class EnvWrapper : IEnv, ISnapshotable
         AsSnapshotable().Load(from);
     }
 
+    public bool CanSnapshot => ISnapshotable.Supported(Inner);
+
     protected abstract void SaveOwn(Snapshot into);
 
     protected abstract void LoadOwn(SnapshotReader from);

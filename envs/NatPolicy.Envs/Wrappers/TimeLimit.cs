@@ -6,6 +6,7 @@ namespace NatPolicy.Envs.Wrappers;
 /// Gymnasium's <c>TimeLimit</c>: sets <see cref="StepResult.Truncated"/> on the step where the episode's step count
 /// reaches <see cref="MaxEpisodeSteps"/> (both flags can be true on one step). Once an episode has ended (terminated
 /// or truncated), Step throws <see cref="InvalidOperationException"/> until Reset.
+/// <see cref="Spec"/> is the one given (the registry entry, as <c>gymnasium.make</c> sets it) or the inner env's.
 /// </summary>
 public sealed class TimeLimit : EnvWrapper
 {
@@ -13,14 +14,19 @@ public sealed class TimeLimit : EnvWrapper
     private bool _started;
     private bool _ended;
 
-    public TimeLimit(IEnv inner, int maxEpisodeSteps) : base(inner)
+    private readonly EnvSpec? _spec;
+
+    public TimeLimit(IEnv inner, int maxEpisodeSteps, EnvSpec? spec = null) : base(inner)
     {
+        _spec = spec;
         if (maxEpisodeSteps < 1)
             throw new ArgumentOutOfRangeException(nameof(maxEpisodeSteps), maxEpisodeSteps, "the time limit must be at least 1 step");
         MaxEpisodeSteps = maxEpisodeSteps;
     }
 
     public int MaxEpisodeSteps { get; }
+
+    public override EnvSpec? Spec => _spec ?? Inner.Spec;
 
     /// <summary>Steps taken in the current episode.</summary>
     public int ElapsedSteps => _elapsed;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using NatPolicy.Core;
 using NatPolicy.Envs;
 using NatPolicy.Experiments.Runs;
@@ -9,11 +8,11 @@ namespace NatPolicy.Cli.Verbs;
 /// <summary><c>natpolicy evaluate</c>: runs a saved policy for whole episodes and reports the return.</summary>
 public static class EvaluateVerb
 {
-    public const string Usage = "evaluate --policy DIR/policy.json [--env ID] [--episodes 100] [--seed N] [--deterministic] [--json]";
+    public const string Usage = "evaluate --policy DIR/policy.json [--env ID] [--episodes 100] [--seed N] [--deterministic] [--json] [--record FILE.json]";
 
     public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
     {
-        var a = new Args("evaluate", argv, ["policy", "env", "episodes", "seed"], ["deterministic", "json", "help"]);
+        var a = new Args("evaluate", argv, ["policy", "env", "episodes", "seed", "record"], ["deterministic", "json", "help"]);
         if (a.Has("help"))
         {
             stdout.WriteLine("usage: natpolicy " + Usage);
@@ -44,26 +43,35 @@ public static class EvaluateVerb
             throw new UsageException($"policy {path} (trained on {file.EnvId}: {policy.ObservationDimension} observations, actions {policy.ActionSpace}) " +
                 $"does not fit {envId} ({env.ObservationSpace.Dimension} observations, actions {env.ActionSpace})");
 
-        var result = Evaluation.Run(env, policy, normalizer, episodes, (ulong)seed, a.Has("deterministic"));
+        bool deterministic = a.Has("deterministic");
+        Evaluation result;
+        if (a.String("record") is { } recordPath)
+        {
+            if (EnvRegistry.MakeUnwrapped(envId) is not IStatefulEnv)
+                throw new UsageException($"--record: {envId} does not implement IStatefulEnv (its state cannot be read), so its episodes cannot be recorded");
+            (result, var recording) = Evaluation.RunRecorded(envId, policy, normalizer, episodes, (ulong)seed, deterministic);
+            try
+            {
+                recording.Save(recordPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"--record: cannot write '{recordPath}' ({e.Message.ReplaceLineEndings(" ")})");
+            }
+        }
+        else
+        {
+            result = Evaluation.Run(env, policy, normalizer, episodes, (ulong)seed, deterministic);
+        }
         if (a.Has("json"))
         {
-            stdout.WriteLine(JsonSerializer.Serialize(new
-            {
-                env_id = envId,
-                episodes,
-                deterministic = a.Has("deterministic"),
-                seed,
-                return_mean = result.Mean,
-                return_std = result.Std,
-                return_min = result.Returns.Min(),
-                return_max = result.Returns.Max(),
-                length_mean = result.Lengths.Average(),
-            }));
+            stdout.WriteLine(result.ToJson(envId, (ulong)seed, deterministic));
         }
         else
         {
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{envId}: return {result.Mean:F2} ± {result.Std:F2} (std) over {episodes} episodes ({(a.Has("deterministic") ? "deterministic" : "sampled")} actions), length {result.Lengths.Average():F1}"));
+                $"{envId}: return {result.Mean:F2} ± {result.Std:F2} (std) over {episodes} episodes ({(deterministic ? "deterministic" : "sampled")} actions), length {result.LengthMean:F1}"));
+            if (a.String("record") is { } recorded) stdout.WriteLine($"recorded {episodes} episodes to {recorded} (replay: natpolicy envcheck {recorded})");
         }
         return 0;
     }

@@ -48,7 +48,8 @@ public static class TrainVerb
         Figures.SaveLearningCurve(run.Folder.Path);
         if (!quiet)
         {
-            stdout.WriteLine($"wrote {run.Folder.Path}: {RunFolder.ConfigFile}, {RunFolder.ProgressFile}, {RunFolder.PolicyFile}, learning_curve.png/.svg, {RunFolder.CheckpointDir}/");
+            string checkpoints = run.Trainer.CanSnapshot ? $", {RunFolder.CheckpointDir}/" : " (no checkpoints: the env is not ISnapshotable)";
+            stdout.WriteLine($"wrote {run.Folder.Path}: {RunFolder.ConfigFile}, {RunFolder.ProgressFile}, {RunFolder.PolicyFile}, learning_curve.png/.svg{checkpoints}");
         }
         return 0;
     }

@@ -1,27 +1,42 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using NatPolicy.Agents;
 using NatPolicy.Core;
+using NatPolicy.Envs;
+using NatPolicy.Envs.Reference;
 
 namespace NatPolicy.Experiments.Runs;
 
-/// <summary>Returns of whole episodes of a fixed policy (the normaliser frozen, as saved).</summary>
-public sealed record Evaluation(double[] Returns, int[] Lengths)
+/// <summary>One evaluated episode: the seed its Reset received, its undiscounted return and its length in steps.</summary>
+public readonly record struct EvaluatedEpisode(ulong Seed, double Return, int Length);
+
+/// <summary>Whole episodes of a fixed policy (the normaliser frozen, as saved), in the order they ran.</summary>
+public sealed record Evaluation(IReadOnlyList<EvaluatedEpisode> Episodes)
 {
+    public IEnumerable<double> Returns => Episodes.Select(e => e.Return);
+
     public double Mean => Returns.Average();
 
     /// <summary>Population standard deviation across episodes.</summary>
     public double Std => Math.Sqrt(Returns.Average(r => (r - Mean) * (r - Mean)));
 
-    /// <summary>Episode k is reset with seed <paramref name="seed"/> + k; sampled actions use a stream derived from the seed.</summary>
+    public double LengthMean => Episodes.Average(e => (double)e.Length);
+
+    /// <summary>
+    /// Episode k is reset with seed <paramref name="seed"/> + k; sampled actions use <c>Rng.Derive(seed, 1)</c>.
+    /// Deterministic: the policy's mean action (softmax: the most probable action, lowest index on ties; Gaussian:
+    /// the mean μ, not clipped: the env clips). The action is passed to the env as computed.
+    /// </summary>
     public static Evaluation Run(IEnv env, IPolicy policy, RunningMeanStd? normalizer, int episodes, ulong seed, bool deterministic)
     {
         var rng = Rng.Derive(seed, 1);
-        var returns = new double[episodes];
-        var lengths = new int[episodes];
+        var result = new EvaluatedEpisode[episodes];
         var input = new double[env.ObservationSpace.Dimension];
         var action = new double[env.ActionSpace.Dimension];
         for (int k = 0; k < episodes; k++)
         {
-            var obs = env.Reset(seed + (ulong)k);
+            ulong episodeSeed = seed + (ulong)k;
+            var obs = env.Reset(episodeSeed);
             double total = 0;
             int length = 0;
             while (true)
@@ -36,9 +51,47 @@ public sealed record Evaluation(double[] Returns, int[] Lengths)
                 obs = step.Observation;
                 if (step.Done) break;
             }
-            returns[k] = total;
-            lengths[k] = length;
+            result[k] = new EvaluatedEpisode(episodeSeed, total, length);
         }
-        return new Evaluation(returns, lengths);
+        return new Evaluation(result);
+    }
+
+    /// <summary>
+    /// <see cref="Run"/> on <c>EnvRegistry.Make(envId)</c>, recording the episodes in the reference-file format
+    /// (<see cref="RecordReferenceEpisodes"/>; the env must be an <see cref="IStatefulEnv"/>, else
+    /// <see cref="ArgumentException"/>). The recording replays with <see cref="ReferenceReplayer"/>.
+    /// </summary>
+    public static (Evaluation Evaluation, ReferenceFile Recording) RunRecorded(string envId, IPolicy policy,
+        RunningMeanStd? normalizer, int episodes, ulong seed, bool deterministic)
+    {
+        var recorder = new RecordReferenceEpisodes(EnvRegistry.Make(envId));
+        var evaluation = Run(recorder, policy, normalizer, episodes, seed, deterministic);
+        return (evaluation, recorder.ToFile(EnvRegistry.Spec(envId)));
+    }
+
+    /// <summary>
+    /// The <c>evaluate --json</c> object: <c>env_id</c>, <c>episodes</c> (count), <c>deterministic</c>, <c>seed</c>,
+    /// <c>return_mean</c>, <c>return_std</c> (population), <c>return_min</c>, <c>return_max</c>, <c>length_mean</c>,
+    /// and <c>per_episode</c>: one <c>{seed, return, length}</c> per episode in the order they ran. One line.
+    /// </summary>
+    public string ToJson(string envId, ulong seed, bool deterministic)
+    {
+        var perEpisode = new JsonArray();
+        foreach (var e in Episodes)
+            perEpisode.Add(new JsonObject { ["seed"] = e.Seed, ["return"] = e.Return, ["length"] = e.Length });
+        var root = new JsonObject
+        {
+            ["env_id"] = envId,
+            ["episodes"] = Episodes.Count,
+            ["deterministic"] = deterministic,
+            ["seed"] = seed,
+            ["return_mean"] = Mean,
+            ["return_std"] = Std,
+            ["return_min"] = Returns.Min(),
+            ["return_max"] = Returns.Max(),
+            ["length_mean"] = LengthMean,
+            ["per_episode"] = perEpisode,
+        };
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using NatPolicy.Agents.Training;
 using NatPolicy.Core;
+using NatPolicy.Envs;
 
 namespace NatPolicy.Experiments.Runs;
 
@@ -23,6 +24,8 @@ public enum FolderMode
 /// iteration (appended and flushed as the iteration ends), checkpoints every <c>checkpoint_every</c> iterations,
 /// and the final <c>policy.json</c>. Resuming restores the newest checkpoint exactly, so the rows that follow are the
 /// rows an uninterrupted run writes.
+/// <para>A run of an env that is not <see cref="ISnapshotable"/> (a user's env may skip snapshots) trains and writes
+/// everything else but no checkpoints, and cannot be resumed: <see cref="Open"/> refuses with one line.</para>
 /// </summary>
 public sealed class TrainingRun
 {
@@ -61,7 +64,11 @@ public sealed class TrainingRun
             {
                 throw new RunException(e.Message);
             }
+            if (!EnvRegistry.IsRegistered(saved.EnvId))
+                throw new RunException($"--resume {outDir}: env '{saved.EnvId}' is not registered in this program; registered ids: {string.Join(", ", EnvRegistry.Ids)}");
             var parts = RunComponents.Build(saved);
+            if (!parts.Trainer.CanSnapshot)
+                throw new RunException($"--resume {outDir}: {saved.EnvId} does not implement ISnapshotable, so its runs write no checkpoints and cannot be resumed; start again with --force");
             var run = new TrainingRun(folder, saved, parts);
             run.RestoreFromCheckpoint();
             return run;
@@ -133,8 +140,10 @@ public sealed class TrainingRun
         return rows;
     }
 
+    /// <summary>Writes a checkpoint of the current iteration (nothing when the env cannot be snapshotted).</summary>
     private void Checkpoint()
     {
+        if (!Trainer.CanSnapshot) return;
         var snapshot = new Snapshot();
         _parts.Save(snapshot);
         _folder.WriteCheckpoint(Trainer.Iteration, snapshot);
