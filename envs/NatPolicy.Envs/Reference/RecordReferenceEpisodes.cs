@@ -8,7 +8,7 @@ namespace NatPolicy.Envs.Reference;
 /// the seed given to Reset, the bare env's state and observation right after Reset, then per step the action
 /// applied, the observation, the bare env's state after the step, the reward and both flags as this wrapper saw
 /// them (wrap the time-limited env, so truncation is the TimeLimit's). The bare env (<see cref="EnvWrapper.Unwrapped"/>,
-/// or <paramref name="inner"/> itself) must be an <see cref="IStatefulEnv"/>; replaying a recording with
+/// or the wrapped env itself) must be an <see cref="IStatefulEnv"/>; replaying a recording with
 /// <see cref="ReferenceReplayer"/> gives difference 0 when the env is deterministic given its state.
 /// <para>Allocates per step (copies of every row); not for training. An episode still running when
 /// <see cref="ToFile"/> is called is left out. Snapshots save only the wrapped env, not the recording.</para>
