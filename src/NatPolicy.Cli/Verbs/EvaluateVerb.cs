@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using NatPolicy.Core;
 using NatPolicy.Envs;
 using NatPolicy.Experiments.Runs;
@@ -44,27 +43,13 @@ public static class EvaluateVerb
             throw new UsageException($"policy {path} (trained on {file.EnvId}: {policy.ObservationDimension} observations, actions {policy.ActionSpace}) " +
                 $"does not fit {envId} ({env.ObservationSpace.Dimension} observations, actions {env.ActionSpace})");
 
-        var result = Evaluation.Run(env, policy, normalizer, episodes, (ulong)seed, a.Has("deterministic"));
+        var settings = new EvaluationSettings(episodes, (ulong)seed, a.Has("deterministic"));
+        var result = EvaluationFile.From(envId, settings, Evaluation.Run(env, policy, normalizer, episodes, settings.FirstSeed, settings.Deterministic));
         if (a.Has("json"))
-        {
-            stdout.WriteLine(JsonSerializer.Serialize(new
-            {
-                env_id = envId,
-                episodes,
-                deterministic = a.Has("deterministic"),
-                seed,
-                return_mean = result.Mean,
-                return_std = result.Std,
-                return_min = result.Returns.Min(),
-                return_max = result.Returns.Max(),
-                length_mean = result.Lengths.Average(),
-            }));
-        }
+            stdout.WriteLine(result.ToJson(indented: false));
         else
-        {
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{envId}: return {result.Mean:F2} ± {result.Std:F2} (std) over {episodes} episodes ({(a.Has("deterministic") ? "deterministic" : "sampled")} actions), length {result.Lengths.Average():F1}"));
-        }
+                $"{envId}: return {result.ReturnMean:F2} ± {result.ReturnStd:F2} (std) over {episodes} episodes ({(settings.Deterministic ? "deterministic" : "sampled")} actions), length {result.LengthMean:F1}"));
         return 0;
     }
 

@@ -14,6 +14,7 @@ namespace NatPolicy.Experiments.Compare;
 public sealed record ComparisonCell(string Algo, ulong Seed, long TotalSteps, string ConfigSha256, string Folder)
 {
     /// <summary>"npg s3", for progress lines and messages.</summary>
+    [JsonIgnore]
     public string Label => $"{Algo} s{Seed}";
 
     /// <summary>Lower-case hex SHA-256 of the UTF-8 text of a config's JSON (what the run writes as config.json).</summary>
