@@ -43,21 +43,21 @@ public sealed class ComparisonTests : IDisposable
     public void ForceReplacesTheFolderAndTheSummaryHoldsExactlyTheCellsAskedFor()
     {
         string dir = Dir("cmp");
-        var first = RunAndSummarise(Comparison.Create(dir, 475, Cells(["npg", "trpo"], 3, 4_000), Eval, force: false));
+        var first = RunAndSummarise(Comparison.Create(dir, 475, Cells(["npg", "trpo"], 3, 2_000), Eval, force: false));
         Assert.All(first.Algos, a => Assert.Equal(3, a.Seeds));
 
         // The cases: fewer seeds, then one algo with one seed and another budget.
-        var fewer = RunAndSummarise(Comparison.Create(dir, 475, Cells(["npg", "trpo"], 2, 4_000), Eval, force: true));
+        var fewer = RunAndSummarise(Comparison.Create(dir, 475, Cells(["npg", "trpo"], 2, 2_000), Eval, force: true));
         Assert.All(fewer.Algos, a => Assert.Equal(2, a.Seeds));
         Assert.False(Directory.Exists(Path.Combine(dir, "npg", "s2")));
 
-        var one = RunAndSummarise(Comparison.Create(dir, 475, Cells(["npg"], 1, 2_000), Eval, force: true));
+        var one = RunAndSummarise(Comparison.Create(dir, 475, Cells(["npg"], 1, 1_000), Eval, force: true));
         var npg = Assert.Single(one.Algos);
-        Assert.Equal(("npg", 1, 1, 2_000L), (npg.Algo, npg.Seeds, npg.SeedsPlanned, npg.TotalSteps));
+        Assert.Equal(("npg", 1, 1, 1_000L), (npg.Algo, npg.Seeds, npg.SeedsPlanned, npg.TotalSteps));
         Assert.False(Directory.Exists(Path.Combine(dir, "trpo")));
         Assert.Equal(2, File.ReadAllLines(Path.Combine(dir, ComparisonSummary.CsvFile)).Length);
         Assert.Equal(2, File.ReadAllLines(Path.Combine(dir, ComparisonSummary.CellsFile)).Length);
-        Assert.Equal(2_000, Assert.Single(one.Curves()).Curve.EnvSteps[^1]);
+        Assert.Equal(1_000, Assert.Single(one.Curves()).Curve.EnvSteps[^1]);
 
         // A run folder copied in by hand is not a cell of comparison.json: nothing reads it.
         string before = File.ReadAllText(Path.Combine(dir, ComparisonSummary.CsvFile));
@@ -119,13 +119,13 @@ public sealed class ComparisonTests : IDisposable
     [Fact]
     public void AComparisonCancelledAtARandomMomentAndResumedGivesTheUninterruptedSummary()
     {
-        var cells = Cells(["npg", "trpo"], 2, 6_000);
+        var cells = Cells(["npg", "trpo"], 1, 6_000);
         string full = Dir("full"), cut = Dir("cut");
         RunAndSummarise(Comparison.Create(full, 475, cells, Eval, force: false));
 
-        // 4 cells × 6 iterations = 24 rows; cancel after a random number of them (every cell stops after its current
+        // 2 cells × 6 iterations = 12 rows; cancel after a random number of them (every cell stops after its current
         // iteration, rows beyond the newest checkpoint are rewritten on resume).
-        int stopAfter = Random.Shared.Next(1, 24);
+        int stopAfter = Random.Shared.Next(1, 12);
         int rows = 0;
         using (var cancel = new CancellationTokenSource())
         {
