@@ -145,7 +145,7 @@ public static class CompareVerb
         {
             return call();
         }
-        catch (Exception e) when (e is ComparisonException or RunException or FormatException or ConfigException)
+        catch (Exception e) when (e is ComparisonException or RunException or FormatException or ConfigException or IOException or UnauthorizedAccessException)
         {
             throw new UsageException(e.Message);
         }
