@@ -211,6 +211,27 @@ public sealed class TrainingVerbTests : IDisposable
     }
 
     [Fact]
+    public void BenchmarkRunsAtTheZooBudgetAndPrintsTheZooFigureBesideOurs()
+    {
+        string dir = Dir("bench");
+        var r = Run("benchmark", "--envs", "CartPole-v1", "--algos", "npg", "--seeds", "1", "--eval-episodes", "2", "--out", dir, "--quiet");
+        Assert.True(r.Code == 0, r.Err);
+        var csv = File.ReadAllLines(Path.Combine(dir, "benchmark.csv"));
+        Assert.Equal(2, csv.Length);
+        Assert.StartsWith("CartPole-v1,npg,100000,1,1,475,", csv[1]);
+        Assert.EndsWith(",100000,500,0", csv[1]);
+        string md = File.ReadAllText(Path.Combine(dir, "benchmark.md"));
+        Assert.Contains("DLR-RM/rl-baselines3-zoo", md);
+        Assert.Contains("one training run", md);
+        Assert.Contains("| CartPole-v1 (475) | 100,000 | npg | 1 |", md);
+        Assert.True(File.Exists(Path.Combine(dir, "CartPole-v1", "npg", "s0", "eval_final.json")));
+
+        r = Run("benchmark", "--resume", dir, "--quiet");
+        Assert.True(r.Code == 0, r.Err);
+        AssertUsageError(Run("benchmark", "--envs", "CartPole-v1", "--algos", "npg", "--seeds", "1", "--out", dir), "--force");
+    }
+
+    [Fact]
     public void CompareGivesIdenticalFilesWhateverTheJobCount()
     {
         string one = Dir("j1"), two = Dir("j2");
