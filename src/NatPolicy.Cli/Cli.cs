@@ -15,6 +15,7 @@ public static class Cli
         new Verb("train", "train one agent: natpolicy " + global::NatPolicy.Cli.Verbs.TrainVerb.Usage, global::NatPolicy.Cli.Verbs.TrainVerb.Run),
         new Verb("evaluate", "evaluate a saved policy: natpolicy " + global::NatPolicy.Cli.Verbs.EvaluateVerb.Usage, global::NatPolicy.Cli.Verbs.EvaluateVerb.Run),
         new Verb("compare", "compare algorithms across seeds: natpolicy " + global::NatPolicy.Cli.Verbs.CompareVerb.Usage, global::NatPolicy.Cli.Verbs.CompareVerb.Run),
+        new Verb("benchmark", global::NatPolicy.Cli.Verbs.BenchmarkVerb.Summary, global::NatPolicy.Cli.Verbs.BenchmarkVerb.Run),
         new Verb("plot", "redraw learning curves from saved folders: natpolicy " + global::NatPolicy.Cli.Verbs.PlotVerb.Usage, global::NatPolicy.Cli.Verbs.PlotVerb.Run),
         new Verb(global::NatPolicy.Cli.Verbs.ReproduceVerb.Name, global::NatPolicy.Cli.Verbs.ReproduceVerb.Summary, global::NatPolicy.Cli.Verbs.ReproduceVerb.Run),
         new Verb("envcheck", EnvCheckVerb.Summary, EnvCheckVerb.Run),

@@ -29,11 +29,14 @@ public static class Figures
         return path;
     }
 
-    /// <summary>A comparison folder's <c>learning_curves.png/.svg</c>: per algo the mean across seeds with a 95% band.</summary>
-    public static string SaveComparison(string comparisonDir)
+    /// <summary>
+    /// A comparison folder's <c>learning_curves.png/.svg</c>: per algo the mean across its finished seeds with a 95%
+    /// band; the legend gives each algo's seed count, and its budget when the budgets differ.
+    /// </summary>
+    public static string SaveComparison(string comparisonDir, ComparisonSummary summary)
     {
         string path = Path.Combine(comparisonDir, "learning_curves");
-        var (panel, title) = ComparisonPanel(comparisonDir);
+        var (panel, title) = ComparisonPanel(summary);
         Save(panel, title, path);
         return path;
     }
@@ -64,11 +67,12 @@ public static class Figures
             }
             else
             {
-                foreach (var algo in ComparisonFolder.Algos(d))
-                {
-                    var m = MeanCurve.Compute($"{Path.GetFileName(Path.GetFullPath(d))}/{algo}", ComparisonFolder.Seeds(d, algo));
-                    series.Add(new Series(m.Label, m.EnvSteps, m.Mean) { Lower = m.Low, Upper = m.High, Color = FigureWriter.Palette[k++ % FigureWriter.Palette.Count] });
-                }
+                string name = Path.GetFileName(Path.GetFullPath(d));
+                var curves = ComparisonManifest.Exists(d)
+                    ? ComparisonSummary.Read(Comparison.Open(d)).Curves().Select(c => c.Curve)
+                    : ComparisonFolder.Algos(d).Select(algo => MeanCurve.Compute(algo, ComparisonFolder.Seeds(d, algo)));
+                foreach (var m in curves)
+                    series.Add(MeanSeries(m, $"{name}/{m.Label}", FigureWriter.Palette[k++ % FigureWriter.Palette.Count]));
             }
         }
         Save(WithThreshold(new Panel(env ?? "learning curves", "environment steps", "episode return", series), env), env ?? "learning curves", path);
@@ -88,25 +92,42 @@ public static class Figures
             { Legend = LegendPlacement.BottomRight }, env);
     }
 
+    /// <summary>The panel of a comparison folder: from comparison.json's cells when it has one, else from its <c>&lt;algo&gt;/s&lt;seed&gt;/</c> folders.</summary>
     private static (Panel Panel, string Title) ComparisonPanel(string dir)
     {
-        var info = ComparisonInfo.Exists(dir) ? ComparisonInfo.Read(dir) : null;
-        var algos = info?.Algos.Where(a => ComparisonFolder.Algos(dir).Contains(a)).ToArray() ?? ComparisonFolder.Algos(dir);
-        string? env = info?.EnvId ?? FirstRunEnv(dir);
+        if (ComparisonManifest.Exists(dir)) return ComparisonPanel(ComparisonSummary.Read(Comparison.Open(dir)));
+        var algos = ComparisonFolder.Algos(dir);
+        string? env = FirstRunEnv(dir);
         int seeds = 0;
         var series = new List<Series>();
         foreach (var algo in algos)
         {
             var runs = ComparisonFolder.Seeds(dir, algo);
             seeds = Math.Max(seeds, runs.Count);
-            var m = MeanCurve.Compute(algo, runs);
-            series.Add(new Series($"{algo} (mean of {runs.Count} seeds, 95% CI)", m.EnvSteps, m.Mean)
-                { Lower = m.Low, Upper = m.High, Color = AlgoColor(algo) });
+            series.Add(MeanSeries(MeanCurve.Compute(algo, runs), $"{algo} (mean of {runs.Count} seeds, 95% CI)", AlgoColor(algo)));
         }
         string title = $"{env ?? Path.GetFileName(dir)}: {string.Join(" vs ", algos)}, {seeds} seeds";
-        var panel = new Panel(title, "environment steps", "episode return", series) { Legend = LegendPlacement.BottomRight };
-        return (info is null ? WithThreshold(panel, env) : WithThreshold(panel, info.Threshold), title);
+        return (WithThreshold(new Panel(title, "environment steps", "episode return", series) { Legend = LegendPlacement.BottomRight }, env), title);
     }
+
+    private static (Panel Panel, string Title) ComparisonPanel(ComparisonSummary summary)
+    {
+        var m = summary.Manifest;
+        bool budgets = m.BudgetsDiffer;
+        var series = summary.Curves().Select(c => MeanSeries(c.Curve,
+            $"{c.Algo.Algo} (mean of {c.Algo.Seeds} seeds, 95% CI{(budgets ? ", " + c.Algo.TotalSteps.ToString("N0", CultureInfo.InvariantCulture) + " steps" : "")})",
+            AlgoColor(c.Algo.Algo))).ToList();
+        var seedCounts = summary.Algos.Select(a => a.Seeds).Distinct().Order().ToArray();
+        string seeds = seedCounts.Length == 1 ? $"{seedCounts[0]} seeds" : $"{seedCounts[0]}–{seedCounts[^1]} seeds";
+        string budget = budgets
+            ? "budgets " + string.Join(", ", m.Algos.Select(a => $"{a} {m.Budget(a).ToString("N0", CultureInfo.InvariantCulture)}"))
+            : $"{m.Budget(m.Algos[0]).ToString("N0", CultureInfo.InvariantCulture)} steps each";
+        string title = $"{m.EnvId}: {string.Join(" vs ", m.Algos)}, {seeds}, {budget}";
+        return (WithThreshold(new Panel(title, "environment steps", "episode return", series) { Legend = LegendPlacement.BottomRight }, m.Threshold), title);
+    }
+
+    private static Series MeanSeries(MeanCurve m, string label, string color) =>
+        new(label, m.EnvSteps, m.Mean) { Lower = m.Low, Upper = m.High, Color = color };
 
     private static Panel WithThreshold(Panel p, string? env) =>
         WithThreshold(p, env is null ? null : EnvRegistry.TryGetSpec(env)?.RewardThreshold);

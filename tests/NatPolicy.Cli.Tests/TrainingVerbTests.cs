@@ -69,6 +69,12 @@ public sealed class TrainingVerbTests : IDisposable
     [InlineData("does not exist", "train", "--env", "CartPole-v1", "--algo", "npg", "--config", "/nonexistent/c.json")]
     [InlineData("--seeds must be at least 1", "compare", "--env", "CartPole-v1", "--seeds", "0")]
     [InlineData("unknown algo 'sac'", "compare", "--env", "CartPole-v1", "--algos", "npg,sac")]
+    [InlineData("not one of the compared algos", "compare", "--env", "CartPole-v1", "--algos", "npg", "--steps-for", "vpg=1000")]
+    [InlineData("is not ALGO=STEPS", "compare", "--env", "CartPole-v1", "--steps-for", "vpg")]
+    [InlineData("--seeds cannot be combined", "compare", "--resume", "/nonexistent", "--seeds", "2")]
+    [InlineData("does not exist", "compare", "--resume", "/nonexistent/comparison")]
+    [InlineData("--eval-episodes must be at least 1", "compare", "--env", "CartPole-v1", "--eval-episodes", "0")]
+    [InlineData("unknown env 'Foo-v0'", "benchmark", "--envs", "CartPole-v1,Foo-v0")]
     [InlineData("does not exist", "plot", "/nonexistent/folder")]
     [InlineData("does not exist", "evaluate", "--policy", "/nonexistent/policy.json")]
     public void BadInputIsOneLineWithExitCode2(string mention, params string[] args) =>
@@ -167,6 +173,62 @@ public sealed class TrainingVerbTests : IDisposable
         Assert.True(p.Code == 0, p.Err);
         Assert.True(File.Exists(Path.Combine(_root, "again.png")) && File.Exists(Path.Combine(_root, "again.svg")));
         AssertUsageError(Run("compare", "--env", "CartPole-v1", "--algos", "npg", "--seeds", "1", "--out", dir), "already holds");
+    }
+
+    [Fact]
+    public void CompareForceGivesExactlyTheCellsAskedForAndSaysEachBudget()
+    {
+        string dir = Dir("cmp");
+        var r = Run("compare", "--env", "CartPole-v1", "--algos", "vpg,npg", "--seeds", "2", "--steps", "2000", "--steps-for", "vpg=3000",
+            "--eval-episodes", "3", "--out", dir, "--jobs", "2", "--quiet");
+        Assert.True(r.Code == 0, r.Err);
+        string svg = File.ReadAllText(Path.Combine(dir, "learning_curves.svg"));
+        Assert.Contains("vpg (mean of 2 seeds, 95% CI, 3,000 steps)", svg);
+        Assert.Contains("npg (mean of 2 seeds, 95% CI, 2,000 steps)", svg);
+        Assert.Contains("| vpg | 3,000 | 2 |", File.ReadAllText(Path.Combine(dir, "summary.md")));
+
+        r = Run("compare", "--env", "CartPole-v1", "--algos", "npg", "--seeds", "1", "--steps", "2000", "--eval-episodes", "3", "--out", dir, "--force", "--quiet");
+        Assert.True(r.Code == 0, r.Err);
+        var summary = File.ReadAllLines(Path.Combine(dir, "summary.csv"));
+        Assert.Equal(2, summary.Length);
+        Assert.StartsWith("npg,2000,1,1,", summary[1]);
+        Assert.False(Directory.Exists(Path.Combine(dir, "vpg")));
+        Assert.False(Directory.Exists(Path.Combine(dir, "npg", "s1")));
+        Assert.Contains("npg (mean of 1 seeds, 95% CI)", File.ReadAllText(Path.Combine(dir, "learning_curves.svg")));
+
+        // Resuming a finished comparison trains nothing and rebuilds the same summary.
+        string before = File.ReadAllText(Path.Combine(dir, "cells.csv"));
+        r = Run("compare", "--resume", dir, "--quiet");
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Equal(before, File.ReadAllText(Path.Combine(dir, "cells.csv")));
+
+        // --force never deletes a folder that is not a comparison or a run.
+        string mine = Dir("mine");
+        Directory.CreateDirectory(mine);
+        File.WriteAllText(Path.Combine(mine, "notes.txt"), "keep");
+        AssertUsageError(Run("compare", "--env", "CartPole-v1", "--algos", "npg", "--seeds", "1", "--out", mine, "--force"), "refusing to delete");
+        Assert.True(File.Exists(Path.Combine(mine, "notes.txt")));
+    }
+
+    [Fact]
+    public void BenchmarkRunsAtTheZooBudgetAndPrintsTheZooFigureBesideOurs()
+    {
+        string dir = Dir("bench");
+        var r = Run("benchmark", "--envs", "CartPole-v1", "--algos", "npg", "--seeds", "1", "--eval-episodes", "2", "--out", dir, "--quiet");
+        Assert.True(r.Code == 0, r.Err);
+        var csv = File.ReadAllLines(Path.Combine(dir, "benchmark.csv"));
+        Assert.Equal(2, csv.Length);
+        Assert.StartsWith("CartPole-v1,npg,100000,1,1,475,", csv[1]);
+        Assert.EndsWith(",100000,500,0", csv[1]);
+        string md = File.ReadAllText(Path.Combine(dir, "benchmark.md"));
+        Assert.Contains("DLR-RM/rl-baselines3-zoo", md);
+        Assert.Contains("one training run", md);
+        Assert.Contains("| CartPole-v1 (475) | 100,000 | npg | 1 |", md);
+        Assert.True(File.Exists(Path.Combine(dir, "CartPole-v1", "npg", "s0", "eval_final.json")));
+
+        r = Run("benchmark", "--resume", dir, "--quiet");
+        Assert.True(r.Code == 0, r.Err);
+        AssertUsageError(Run("benchmark", "--envs", "CartPole-v1", "--algos", "npg", "--seeds", "1", "--out", dir), "--force");
     }
 
     [Fact]

@@ -8,90 +8,129 @@ using NatPolicy.Experiments.Runs;
 namespace NatPolicy.Cli.Verbs;
 
 /// <summary>
-/// <c>natpolicy compare</c>: every (algo, seed) cell trained exactly as <c>train</c> would, in parallel across
-/// cores, then the summary (csv, md) and the learning curves across seeds. Each cell is single-threaded and fully
-/// seeded, so the files do not depend on <c>--jobs</c>.
+/// <c>natpolicy compare</c>: parses the flags, resolves every (algo, seed) cell's config as <c>train</c> would, and
+/// hands them to <see cref="Comparison"/> (folder, parallel cells, resume, final evaluation, summary); then draws
+/// the figures.
 /// </summary>
 public static class CompareVerb
 {
     public const string Usage =
-        "compare --env ID [--algos vpg,npg,trpo] [--seeds K] [--first-seed S] [--steps N] [--config FILE.json] [--out DIR] [--jobs J] [--threshold R] [--delta D] [--batch B] [--force] [--quiet]";
+        "compare --env ID [--algos vpg,npg,trpo] [--seeds K] [--first-seed S] [--steps N] [--steps-for ALGO=N[,ALGO=N]] [--config FILE.json] [--out DIR] [--jobs J] [--threshold R] [--delta D] [--batch B] [--eval-episodes E] [--force] [--quiet] | compare --resume DIR [--jobs J] [--quiet]";
 
     public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
     {
-        var a = new Args("compare", argv, ["env", "algos", "seeds", "first-seed", "steps", "config", "out", "jobs", "delta", "batch", "threshold"], ["force", "quiet", "help"]);
+        var a = new Args("compare", argv, ["env", "algos", "seeds", "first-seed", "steps", "steps-for", "config", "out", "jobs", "delta", "batch", "threshold", "eval-episodes", "resume"], ["force", "quiet", "help"]);
         if (a.Has("help"))
         {
             stdout.WriteLine("usage: natpolicy " + Usage);
+            stdout.WriteLine("  every algo trains for the same budget (--steps, or the env's npg default) unless --steps-for gives an algo its own;");
+            stdout.WriteLine("  --force replaces the whole output folder; --resume DIR finishes an interrupted comparison and rebuilds its summary");
             return 0;
         }
         a.RequirePositional(0, 0, "only --flags");
-        string env = a.String("env") ?? throw new UsageException($"--env is required; valid ids: {string.Join(", ", EnvRegistry.Ids)}");
-        ConfigResolver.CheckEnv(env);
-        var algos = (a.String("algos") ?? "vpg,npg,trpo").Split(',', StringSplitOptions.TrimEntries);
-        foreach (var algo in algos)
-            if (!TrainConfig.Algos.Contains(algo))
-                throw new UsageException($"--algos: unknown algo '{algo}'; allowed: {string.Join(", ", TrainConfig.Algos)}");
-        if (algos.Distinct().Count() != algos.Length) throw new UsageException("--algos: an algo is listed twice");
-        int seeds = a.Int("seeds") ?? 5;
-        if (seeds < 1) throw new UsageException($"--seeds must be at least 1 (got {seeds})");
-        int firstSeed = a.Int("first-seed") ?? 0;
-        if (firstSeed < 0) throw new UsageException($"--first-seed must be ≥ 0 (got {firstSeed})");
-        int jobs = a.Int("jobs") ?? Environment.ProcessorCount;
-        if (jobs < 1) throw new UsageException($"--jobs must be at least 1 (got {jobs})");
-        string outDir = a.String("out") ?? Path.Combine("results", $"{env}__compare");
-        double? threshold = a.Double("threshold") ?? EnvRegistry.Spec(env).RewardThreshold;
-        bool force = a.Has("force");
+        int jobs = Jobs(a);
         bool quiet = a.Has("quiet");
+        var clock = Stopwatch.StartNew();
 
-        // Resolve every cell's config before any work, so bad input fails fast and nothing is written.
-        var cells = new List<(string Algo, int Seed, TrainConfig Config, string Dir)>();
-        foreach (var algo in algos)
-            for (int s = firstSeed; s < firstSeed + seeds; s++)
-            {
-                var config = TrainVerb.Resolve(CellArgs(a, env, algo, s));
-                cells.Add((algo, s, config, Path.Combine(outDir, algo, $"s{s.ToString(CultureInfo.InvariantCulture)}")));
-            }
-        if (!force)
+        Comparison comparison;
+        if (a.String("resume") is { } resumeDir)
         {
-            if (File.Exists(Path.Combine(outDir, "summary.csv")) || cells.Any(c => new RunFolder(c.Dir).HoldsRun))
-                throw new UsageException($"output folder {outDir} already holds a comparison; use --force to replace it");
+            foreach (var f in new[] { "env", "algos", "seeds", "first-seed", "steps", "steps-for", "config", "out", "delta", "batch", "threshold", "eval-episodes", "force" })
+                if (a.Has(f)) throw new UsageException($"--resume finishes the comparison as comparison.json records it; --{f} cannot be combined with it");
+            comparison = Library(() => Comparison.Open(resumeDir));
+        }
+        else
+        {
+            string env = a.String("env") ?? throw new UsageException($"--env is required; valid ids: {string.Join(", ", EnvRegistry.Ids)}");
+            ConfigResolver.CheckEnv(env);
+            var algos = Algos(a.String("algos") ?? "vpg,npg,trpo", "--algos");
+            var seeds = Seeds(a, 5);
+            var stepsFor = StepsFor(a.String("steps-for"), algos);
+            string outDir = a.String("out") ?? Path.Combine("results", $"{env}__compare");
+            double? threshold = a.Double("threshold") ?? EnvRegistry.Spec(env).RewardThreshold;
+            var configs = Comparison.PlanCells(algos, seeds, (algo, seed) => TrainVerb.Resolve(CellArgs(a, env, algo, seed)), stepsFor);
+            comparison = Library(() => Comparison.Create(outDir, threshold, configs, Evaluation(a), a.Has("force")));
         }
 
-        Directory.CreateDirectory(outDir);
-        new ComparisonInfo(env, algos, threshold).Write(outDir);
-        var clock = Stopwatch.StartNew();
-        var progress = CompareProgress.Create(stdout, cells.Select(c => $"{c.Algo} s{c.Seed}").ToArray(),
-            cells.Select(c => c.Config.TotalSteps).ToArray(), quiet);
-        progress.Run(report =>
+        var cells = comparison.Manifest.Cells;
+        var progress = CompareProgress.Create(stdout, cells.Select(c => c.Label).ToArray(), cells.Select(c => c.TotalSteps).ToArray(), quiet);
+        progress.Run(report => Library(() =>
         {
-            // Longest cells first, handed out one at a time, so the last job to finish is a short one.
-            var order = Enumerable.Range(0, cells.Count).OrderByDescending(k => cells[k].Config.TotalSteps).ThenBy(k => k).ToArray();
-            var queue = System.Collections.Concurrent.Partitioner.Create(order, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering);
-            Parallel.ForEach(queue, new ParallelOptions { MaxDegreeOfParallelism = jobs }, k =>
+            comparison.Run(jobs, (k, row) =>
             {
-                var c = cells[k];
-                var run = TrainVerb.Open(c.Dir, c.Config, force ? FolderMode.Force : FolderMode.New);
-                run.Run(row => report(k, row));
-                Figures.SaveLearningCurve(c.Dir);
-                report(k, null);
+                if (row is null) Figures.SaveLearningCurve(comparison.CellFolder(cells[k]));
+                report(k, row);
             });
-        });
+            return 0;
+        }));
 
-        Summarise(outDir);
-        Figures.SaveComparison(outDir);
+        var summary = Library(() => ComparisonSummary.Write(comparison));
+        Figures.SaveComparison(comparison.Dir, summary);
         if (!quiet)
         {
             stdout.WriteLine();
-            stdout.Write(File.ReadAllText(Path.Combine(outDir, "summary.md")));
+            stdout.Write(File.ReadAllText(Path.Combine(comparison.Dir, ComparisonSummary.MarkdownFile)));
             stdout.WriteLine();
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{cells.Count} runs with {jobs} jobs in {clock.Elapsed.TotalSeconds:F1} s; wrote {Path.GetFullPath(outDir)}: summary.csv, summary.md, learning_curves.png/.svg, <algo>/s<seed>/"));
+                $"{cells.Count} runs with {jobs} jobs in {clock.Elapsed.TotalSeconds:F1} s; wrote {comparison.Dir}: summary.csv, cells.csv, summary.md, learning_curves.png/.svg, <algo>/s<seed>/"));
         }
         return 0;
     }
 
-    private static Args CellArgs(Args a, string env, string algo, int seed)
+    internal static int Jobs(Args a)
+    {
+        int jobs = a.Int("jobs") ?? Environment.ProcessorCount;
+        if (jobs < 1) throw new UsageException($"--jobs must be at least 1 (got {jobs})");
+        return jobs;
+    }
+
+    /// <summary>A comma-separated list of distinct known algos.</summary>
+    internal static string[] Algos(string list, string flag)
+    {
+        var algos = list.Split(',', StringSplitOptions.TrimEntries);
+        foreach (var algo in algos)
+            if (!TrainConfig.Algos.Contains(algo))
+                throw new UsageException($"{flag}: unknown algo '{algo}'; allowed: {string.Join(", ", TrainConfig.Algos)}");
+        if (algos.Distinct().Count() != algos.Length) throw new UsageException($"{flag}: an algo is listed twice");
+        return algos;
+    }
+
+    /// <summary>--seeds K from --first-seed S: S, S+1, …, S+K−1.</summary>
+    internal static ulong[] Seeds(Args a, int defaultCount)
+    {
+        int seeds = a.Int("seeds") ?? defaultCount;
+        if (seeds < 1) throw new UsageException($"--seeds must be at least 1 (got {seeds})");
+        long firstSeed = a.Long("first-seed") ?? 0;
+        if (firstSeed < 0) throw new UsageException($"--first-seed must be ≥ 0 (got {firstSeed})");
+        return Enumerable.Range(0, seeds).Select(k => (ulong)firstSeed + (ulong)k).ToArray();
+    }
+
+    /// <summary>--eval-episodes E: the final deterministic evaluation of every cell (default 100).</summary>
+    internal static EvaluationSettings Evaluation(Args a)
+    {
+        int episodes = a.Int("eval-episodes") ?? EvaluationSettings.Final.Episodes;
+        if (episodes < 1) throw new UsageException($"--eval-episodes must be at least 1 (got {episodes})");
+        return EvaluationSettings.Final with { Episodes = episodes };
+    }
+
+    /// <summary>--steps-for vpg=300000,trpo=50000: an explicit budget for some algos.</summary>
+    private static Dictionary<string, long> StepsFor(string? text, IReadOnlyList<string> algos)
+    {
+        var budgets = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (text is null) return budgets;
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            var kv = part.Split('=', 2);
+            if (kv.Length != 2 || !long.TryParse(kv[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out long steps) || steps <= 0)
+                throw new UsageException($"--steps-for: '{part}' is not ALGO=STEPS with a positive integer STEPS (e.g. --steps-for vpg=300000)");
+            if (!algos.Contains(kv[0]))
+                throw new UsageException($"--steps-for: '{kv[0]}' is not one of the compared algos ({string.Join(", ", algos)})");
+            if (!budgets.TryAdd(kv[0], steps)) throw new UsageException($"--steps-for: {kv[0]} is given twice");
+        }
+        return budgets;
+    }
+
+    private static Args CellArgs(Args a, string env, string algo, ulong seed)
     {
         var list = new List<string> { "--env", env, "--algo", algo, "--seed", seed.ToString(CultureInfo.InvariantCulture) };
         foreach (var f in new[] { "steps", "config", "delta", "batch" })
@@ -99,13 +138,16 @@ public static class CompareVerb
         return new Args("compare", list, ["env", "algo", "seed", "steps", "config", "delta", "batch"]);
     }
 
-    /// <summary>Reads comparison.json and the per-seed progress files under <paramref name="dir"/>; writes summary.csv and summary.md.</summary>
-    public static IReadOnlyList<AlgoSummary> Summarise(string dir)
+    /// <summary>Runs a library call, turning its one-line refusals into usage errors (exit 2).</summary>
+    internal static T Library<T>(Func<T> call)
     {
-        var info = ComparisonInfo.Read(dir);
-        var rows = info.Algos.Select(algo => AlgoSummary.Compute(algo, ComparisonFolder.Seeds(dir, algo), info.Threshold)).ToArray();
-        RunFolder.WriteAtomic(Path.Combine(dir, "summary.csv"), SummaryFiles.Csv(rows));
-        RunFolder.WriteAtomic(Path.Combine(dir, "summary.md"), SummaryFiles.Markdown(info.EnvId, info.Threshold, rows));
-        return rows;
+        try
+        {
+            return call();
+        }
+        catch (Exception e) when (e is ComparisonException or RunException or FormatException or ConfigException or IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 }

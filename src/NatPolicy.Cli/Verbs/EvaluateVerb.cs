@@ -43,13 +43,13 @@ public static class EvaluateVerb
             throw new UsageException($"policy {path} (trained on {file.EnvId}: {policy.ObservationDimension} observations, actions {policy.ActionSpace}) " +
                 $"does not fit {envId} ({env.ObservationSpace.Dimension} observations, actions {env.ActionSpace})");
 
-        bool deterministic = a.Has("deterministic");
-        Evaluation result;
+        var settings = new EvaluationSettings(episodes, (ulong)seed, a.Has("deterministic"));
+        Evaluation run;
         if (a.String("record") is { } recordPath)
         {
             if (EnvRegistry.MakeUnwrapped(envId) is not IStatefulEnv)
                 throw new UsageException($"--record: {envId} does not implement IStatefulEnv (its state cannot be read), so its episodes cannot be recorded");
-            (result, var recording) = Evaluation.RunRecorded(envId, policy, normalizer, episodes, (ulong)seed, deterministic);
+            (run, var recording) = Evaluation.RunRecorded(envId, policy, normalizer, episodes, settings.FirstSeed, settings.Deterministic);
             try
             {
                 recording.Save(recordPath);
@@ -61,16 +61,17 @@ public static class EvaluateVerb
         }
         else
         {
-            result = Evaluation.Run(env, policy, normalizer, episodes, (ulong)seed, deterministic);
+            run = Evaluation.Run(env, policy, normalizer, episodes, settings.FirstSeed, settings.Deterministic);
         }
+        var result = EvaluationFile.From(envId, settings, run);
         if (a.Has("json"))
         {
-            stdout.WriteLine(result.ToJson(envId, (ulong)seed, deterministic));
+            stdout.WriteLine(result.ToJson(indented: false));
         }
         else
         {
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{envId}: return {result.Mean:F2} ± {result.Std:F2} (std) over {episodes} episodes ({(deterministic ? "deterministic" : "sampled")} actions), length {result.LengthMean:F1}"));
+                $"{envId}: return {result.ReturnMean:F2} ± {result.ReturnStd:F2} (std) over {episodes} episodes ({(settings.Deterministic ? "deterministic" : "sampled")} actions), length {result.LengthMean:F1}"));
             if (a.String("record") is { } recorded) stdout.WriteLine($"recorded {episodes} episodes to {recorded} (replay: natpolicy envcheck {recorded})");
         }
         return 0;

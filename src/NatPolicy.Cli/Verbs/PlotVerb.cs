@@ -21,12 +21,12 @@ public static class PlotVerb
         {
             if (!Directory.Exists(dir)) throw new UsageException($"folder '{dir}' does not exist");
             bool isRun = File.Exists(Path.Combine(dir, RunFolder.ProgressFile));
-            bool isComparison = !isRun && ComparisonFolder.Algos(dir).Count > 0;
+            bool isComparison = !isRun && Comparison.LooksLikeComparison(dir);
             if (!isRun && !isComparison)
                 throw new UsageException($"folder '{dir}' holds neither a run (progress.csv) nor a comparison (<algo>/s<seed>/progress.csv)");
         }
         string? outPath = a.String("out");
-        string written = Figures.Plot(a.Positional, outPath);
+        string written = CompareVerb.Library(() => Figures.Plot(a.Positional, outPath));
         stdout.WriteLine($"wrote {written}.png and {written}.svg");
         return 0;
     }

@@ -13,6 +13,14 @@ public static class Statistics
 
     public static double Mean(IReadOnlyList<double> x) => x.Count == 0 ? double.NaN : x.Sum() / x.Count;
 
+    /// <summary>Sample standard deviation (divisor n − 1); NaN for fewer than two values.</summary>
+    public static double SampleStd(IReadOnlyList<double> x)
+    {
+        if (x.Count < 2) return double.NaN;
+        double m = Mean(x);
+        return Math.Sqrt(x.Sum(v => (v - m) * (v - m)) / (x.Count - 1));
+    }
+
     /// <summary>Median; +∞ entries count as larger than everything (a seed that never reached a threshold).</summary>
     public static double Median(IReadOnlyList<double> x)
     {

@@ -71,10 +71,10 @@ public sealed record SeedSummary(double Threshold, double[] StepsToThreshold, do
     public double MeanFinalReturn => Statistics.Mean(FinalReturns);
 
     /// <summary>Sample standard deviation (n − 1) of the final returns over seeds.</summary>
-    public double StdFinalReturn => SampleStd(FinalReturns);
+    public double StdFinalReturn => Statistics.SampleStd(FinalReturns);
 
     /// <summary>Sample standard deviation of steps-to-threshold over the seeds that reached it (NaN if fewer than two).</summary>
-    public double StdStepsReached => SampleStd(StepsToThreshold.Where(double.IsFinite).ToArray());
+    public double StdStepsReached => Statistics.SampleStd(StepsToThreshold.Where(double.IsFinite).ToArray());
 
     /// <summary>Interquartile range of steps-to-threshold (+∞ entries sort last; +∞ when more than a quarter never reached).</summary>
     public double IqrSteps
@@ -85,12 +85,5 @@ public sealed record SeedSummary(double Threshold, double[] StepsToThreshold, do
             double hi = Statistics.Quantile(s, 0.75), lo = Statistics.Quantile(s, 0.25);
             return double.IsFinite(hi) ? hi - lo : double.PositiveInfinity;
         }
-    }
-
-    public static double SampleStd(IReadOnlyList<double> x)
-    {
-        if (x.Count < 2) return double.NaN;
-        double mean = x.Average();
-        return Math.Sqrt(x.Sum(v => (v - mean) * (v - mean)) / (x.Count - 1));
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using NatPolicy.Agents;
 using NatPolicy.Core;
 using NatPolicy.Envs;
@@ -67,31 +65,5 @@ public sealed record Evaluation(IReadOnlyList<EvaluatedEpisode> Episodes)
         var recorder = new RecordReferenceEpisodes(EnvRegistry.Make(envId));
         var evaluation = Run(recorder, policy, normalizer, episodes, seed, deterministic);
         return (evaluation, recorder.ToFile(EnvRegistry.Spec(envId)));
-    }
-
-    /// <summary>
-    /// The <c>evaluate --json</c> object: <c>env_id</c>, <c>episodes</c> (count), <c>deterministic</c>, <c>seed</c>,
-    /// <c>return_mean</c>, <c>return_std</c> (population), <c>return_min</c>, <c>return_max</c>, <c>length_mean</c>,
-    /// and <c>per_episode</c>: one <c>{seed, return, length}</c> per episode in the order they ran. One line.
-    /// </summary>
-    public string ToJson(string envId, ulong seed, bool deterministic)
-    {
-        var perEpisode = new JsonArray();
-        foreach (var e in Episodes)
-            perEpisode.Add(new JsonObject { ["seed"] = e.Seed, ["return"] = e.Return, ["length"] = e.Length });
-        var root = new JsonObject
-        {
-            ["env_id"] = envId,
-            ["episodes"] = Episodes.Count,
-            ["deterministic"] = deterministic,
-            ["seed"] = seed,
-            ["return_mean"] = Mean,
-            ["return_std"] = Std,
-            ["return_min"] = Returns.Min(),
-            ["return_max"] = Returns.Max(),
-            ["length_mean"] = LengthMean,
-            ["per_episode"] = perEpisode,
-        };
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
     }
 }

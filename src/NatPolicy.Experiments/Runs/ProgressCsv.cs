@@ -52,10 +52,14 @@ public static class ProgressCsv
 
     private static string Quote(string s) => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    /// <summary>Reads a progress file back (for compare, plot and resume). Throws <see cref="FormatException"/> with the file and line on a bad row.</summary>
+    /// <summary>Reads a progress file back (for compare, plot and resume), without a torn last line. Throws <see cref="FormatException"/> with the file and line on a bad row.</summary>
     public static IReadOnlyList<ProgressRow> Read(string path)
     {
-        var lines = File.ReadAllLines(path);
+        // A row counts once its '\n' is written: a kill in the middle of a row leaves a torn last line, which is dropped
+        // (a resume rewrites it from the checkpoint).
+        string text = File.ReadAllText(path);
+        int end = text.LastIndexOf('\n');
+        var lines = end < 0 ? [] : text[..end].Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         if (lines.Length == 0 || !lines[0].StartsWith("iteration,env_steps,episodes,return_mean", StringComparison.Ordinal))
             throw new FormatException($"{path}: not a progress.csv (first line must be the header '{Header}')");
         var header = SplitCsv(lines[0]);

@@ -60,7 +60,7 @@ public sealed class CustomEnvRunTests : IDisposable
         Assert.True(report.Exact);
         Assert.Equal(evaluation.Episodes.Sum(x => x.Length), report.Steps);
 
-        using var json = System.Text.Json.JsonDocument.Parse(evaluation.ToJson("CartPole-v1", 11, false));
+        using var json = System.Text.Json.JsonDocument.Parse(EvaluationFile.From("CartPole-v1", new EvaluationSettings(3, 11, false), evaluation).ToJson());
         var episodes = json.RootElement.GetProperty("per_episode").EnumerateArray().ToArray();
         Assert.Equal(3, episodes.Length);
         Assert.Equal(evaluation.Episodes[1].Return, episodes[1].GetProperty("return").GetDouble());

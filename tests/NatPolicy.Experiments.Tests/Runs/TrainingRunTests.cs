@@ -62,6 +62,8 @@ public sealed class TrainingRunTests : IDisposable
         }
         Assert.Equal(8, Rows(cut).Length);
         Assert.False(File.Exists(Path.Combine(cut, RunFolder.PolicyFile)));
+        // A kill in the middle of writing row 8 leaves a torn last line: not a row, and the resume rewrites it.
+        File.AppendAllText(Path.Combine(cut, RunFolder.ProgressFile), "8,8000,4,21.5");
 
         var resumed = TrainingRun.Open(cut, null, FolderMode.Resume);
         Assert.Equal(6, resumed.Trainer.Iteration);
