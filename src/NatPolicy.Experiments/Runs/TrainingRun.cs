@@ -67,8 +67,8 @@ public sealed class TrainingRun
             if (!EnvRegistry.IsRegistered(saved.EnvId))
                 throw new RunException($"--resume {outDir}: env '{saved.EnvId}' is not registered in this program; registered ids: {string.Join(", ", EnvRegistry.Ids)}");
             var parts = RunComponents.Build(saved);
-            if (!parts.Trainer.CanSnapshot)
-                throw new RunException($"--resume {outDir}: {saved.EnvId} does not implement ISnapshotable, so its runs write no checkpoints and cannot be resumed; start again with --force");
+            // An env without snapshots writes no checkpoints: the run then resumes from iteration 0 (progress.csv is
+            // rewound to its header), which gives the uninterrupted rows again because the seed fixes the run.
             var run = new TrainingRun(folder, saved, parts);
             run.RestoreFromCheckpoint();
             return run;
