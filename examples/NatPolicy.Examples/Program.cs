@@ -17,8 +17,8 @@ var learned = agent.Evaluate(episodes: 20);
 Console.WriteLine(Invariant($"random policy: return {random:F2}"));
 Console.WriteLine(Invariant($"learned policy: return {learned.Mean:F2} ± {learned.Std:F2} (threshold {EnvRegistry.Spec("PointMass-v0").RewardThreshold})"));
 
-agent.Save("pointmass-policy.json");
-var reloaded = Agent.Load("pointmass-policy.json");
+agent.Save("results/pointmass-policy.json");
+var reloaded = Agent.Load("results/pointmass-policy.json");
 double[] observation = [0.5, -0.8];
 double[] action = reloaded.Predict(observation);
 Console.WriteLine(Invariant($"reloaded policy at ({observation[0]}, {observation[1]}): action ({action[0]:F3}, {action[1]:F3})"));
