@@ -6,13 +6,13 @@ namespace NatPolicy.Cli.Tests;
 
 /// <summary>
 /// The packages as a user gets them: <c>dotnet pack</c> of the solution (from the build the test run already made)
-/// gives exactly the four libraries and the <c>natpolicy</c> tool, each with real metadata; the tool installs with
+/// gives exactly the four libraries, the verbs library NatPolicy.Cli and the <c>natpolicy</c> tool, each with real metadata; the tool installs with
 /// <c>dotnet tool install --tool-path</c> and the installed <c>natpolicy</c> prints its version and trains.
 /// </summary>
 [Trait("Category", "Package")]
 public sealed class PackageTests : IDisposable
 {
-    private static readonly string[] Expected = ["NatPolicy.Agents", "NatPolicy.Core", "NatPolicy.Envs", "NatPolicy.Experiments", "natpolicy"];
+    private static readonly string[] Expected = ["NatPolicy.Agents", "NatPolicy.Cli", "NatPolicy.Core", "NatPolicy.Envs", "NatPolicy.Experiments", "natpolicy"];
 
     private readonly string _root = Directory.CreateTempSubdirectory("natpolicy-pack-").FullName;
 

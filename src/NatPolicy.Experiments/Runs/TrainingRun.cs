@@ -44,6 +44,9 @@ public sealed class TrainingRun
     public RunFolder Folder => _folder;
     public Trainer Trainer => _parts.Trainer;
 
+    /// <summary>The run's parts (trainer, observation normaliser), for acting with the policy as it trains.</summary>
+    public RunComponents Components => _parts;
+
     /// <summary>
     /// Prepares the folder and the trainer. For <see cref="FolderMode.Resume"/> the config is read from the folder and
     /// <paramref name="config"/> is ignored. Throws <see cref="RunException"/> (one line) when the folder cannot be used.

@@ -1,3 +1,0 @@
-using NatPolicy.Cli;
-
-return Cli.Run(args, Console.Out, Console.Error);
