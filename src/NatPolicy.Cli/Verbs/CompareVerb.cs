@@ -1,8 +1,10 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using NatPolicy.Agents.Training;
 using NatPolicy.Envs;
 using NatPolicy.Experiments.Compare;
+using NatPolicy.Experiments.Configuration;
 using NatPolicy.Experiments.Runs;
 
 namespace NatPolicy.Cli.Verbs;
@@ -14,42 +16,48 @@ namespace NatPolicy.Cli.Verbs;
 /// </summary>
 public static class CompareVerb
 {
-    public const string Usage =
-        "compare --env ID [--algos vpg,npg,trpo] [--seeds K] [--first-seed S] [--steps N] [--config FILE.json] [--out DIR] [--jobs J] [--threshold R] [--delta D] [--batch B] [--force] [--quiet]";
-
-    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
+    /// <summary>The <c>compare</c> command.</summary>
+    public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var a = new Args("compare", argv, ["env", "algos", "seeds", "first-seed", "steps", "config", "out", "jobs", "delta", "batch", "threshold"], ["force", "quiet", "help"]);
-        if (a.Has("help"))
-        {
-            stdout.WriteLine("usage: natpolicy " + Usage);
-            return 0;
-        }
-        a.RequirePositional(0, 0, "only --flags");
-        string env = a.String("env") ?? throw new UsageException($"--env is required; valid ids: {string.Join(", ", EnvRegistry.Ids)}");
+        var env = Options.Text("--env", "ID", "Gymnasium env id (required).", allowed: ConfigOptions.Envs);
+        var algos = Options.Text("--algos", "LIST", $"Comma-separated update rules, each one of {string.Join(", ", TrainConfig.Algos)}.", "vpg,npg,trpo");
+        var seeds = Options.Int("--seeds", "K", "Seeds per algo.", 5, 1);
+        var firstSeed = Options.Int("--first-seed", "S", "First seed (seeds S … S+K−1).", 0, 0, "must be ≥ 0");
+        var cfg = new ConfigOptions();
+        cfg.Delta.Description += " Applies to the npg and trpo cells only.";
+        var outDir = Options.Text("--out", "DIR", "Comparison folder. [default: results/ENV__compare]");
+        var jobs = Options.Int("--jobs", "J", "Cells trained in parallel. [default: the processor count]", null, 1);
+        var threshold = Options.Double("--threshold", "R", "Return that counts as solved. [default: the env's reward threshold]");
+        var force = Options.Switch("--force", "Replace a comparison already in the output folder.");
+        var quiet = Options.Switch("--quiet", "No progress display or summary.");
+        var command = new Command("compare", "Compare algorithms across seeds: every (algo, seed) cell trained as train would, then summary.csv/.md and learning curves.");
+        foreach (var o in new Option[] { env, algos, seeds, firstSeed }) command.Options.Add(o);
+        cfg.AddTo(command);
+        foreach (var o in new Option[] { outDir, jobs, threshold, force, quiet }) command.Options.Add(o);
+        command.SetAction(p => Run(p, stdout, cfg, p.GetValue(env), p.GetValue(algos)!, p.GetValue(seeds)!.Value, p.GetValue(firstSeed)!.Value,
+            p.GetValue(outDir), p.GetValue(jobs) ?? Environment.ProcessorCount, p.GetValue(threshold), p.GetValue(force), p.GetValue(quiet)));
+        return command;
+    }
+
+    private static int Run(ParseResult p, TextWriter stdout, ConfigOptions cfg, string? envFlag, string algoList, int seeds, int firstSeed,
+        string? outFlag, int jobs, double? thresholdFlag, bool force, bool quiet)
+    {
+        string env = envFlag ?? throw new UsageException($"--env is required; valid ids: {string.Join(", ", EnvRegistry.Ids)}");
         ConfigResolver.CheckEnv(env);
-        var algos = (a.String("algos") ?? "vpg,npg,trpo").Split(',', StringSplitOptions.TrimEntries);
+        var algos = algoList.Split(',', StringSplitOptions.TrimEntries);
         foreach (var algo in algos)
             if (!TrainConfig.Algos.Contains(algo))
                 throw new UsageException($"--algos: unknown algo '{algo}'; allowed: {string.Join(", ", TrainConfig.Algos)}");
         if (algos.Distinct().Count() != algos.Length) throw new UsageException("--algos: an algo is listed twice");
-        int seeds = a.Int("seeds") ?? 5;
-        if (seeds < 1) throw new UsageException($"--seeds must be at least 1 (got {seeds})");
-        int firstSeed = a.Int("first-seed") ?? 0;
-        if (firstSeed < 0) throw new UsageException($"--first-seed must be ≥ 0 (got {firstSeed})");
-        int jobs = a.Int("jobs") ?? Environment.ProcessorCount;
-        if (jobs < 1) throw new UsageException($"--jobs must be at least 1 (got {jobs})");
-        string outDir = a.String("out") ?? Path.Combine("results", $"{env}__compare");
-        double? threshold = a.Double("threshold") ?? EnvRegistry.Spec(env).RewardThreshold;
-        bool force = a.Has("force");
-        bool quiet = a.Has("quiet");
+        string outDir = outFlag ?? Path.Combine("results", $"{env}__compare");
+        double? threshold = thresholdFlag ?? EnvRegistry.Spec(env).RewardThreshold;
 
-        // Resolve every cell's config before any work, so bad input fails fast and nothing is written.
+        // Resolve every cell's config (the library resolver, as train does) before any work, so bad input fails fast and nothing is written.
         var cells = new List<(string Algo, int Seed, TrainConfig Config, string Dir)>();
         foreach (var algo in algos)
             for (int s = firstSeed; s < firstSeed + seeds; s++)
             {
-                var config = TrainVerb.Resolve(CellArgs(a, env, algo, s));
+                var config = cfg.Resolve(p, env, algo, [("seed", s.ToString(CultureInfo.InvariantCulture))], deltaOnlyWhereItApplies: true);
                 cells.Add((algo, s, config, Path.Combine(outDir, algo, $"s{s.ToString(CultureInfo.InvariantCulture)}")));
             }
         if (!force)
@@ -89,14 +97,6 @@ public static class CompareVerb
                 $"{cells.Count} runs with {jobs} jobs in {clock.Elapsed.TotalSeconds:F1} s; wrote {Path.GetFullPath(outDir)}: summary.csv, summary.md, learning_curves.png/.svg, <algo>/s<seed>/"));
         }
         return 0;
-    }
-
-    private static Args CellArgs(Args a, string env, string algo, int seed)
-    {
-        var list = new List<string> { "--env", env, "--algo", algo, "--seed", seed.ToString(CultureInfo.InvariantCulture) };
-        foreach (var f in new[] { "steps", "config", "delta", "batch" })
-            if (a.String(f) is { } v) { list.Add("--" + f); list.Add(v); }
-        return new Args("compare", list, ["env", "algo", "seed", "steps", "config", "delta", "batch"]);
     }
 
     /// <summary>Reads comparison.json and the per-seed progress files under <paramref name="dir"/>; writes summary.csv and summary.md.</summary>

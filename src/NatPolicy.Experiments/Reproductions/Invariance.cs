@@ -1,3 +1,5 @@
+using NatPolicy.Agents.Fisher;
+using NatPolicy.Agents.Solvers;
 using NatPolicy.Agents.Policies;
 using NatPolicy.Agents.Training;
 using NatPolicy.Core;
@@ -40,11 +42,19 @@ public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<i
     {
         // The rllab polynomial baseline (nearly invariant to feature scaling: a ridge fit over s and s²) rather than the
         // default random Fourier features, whose fixed bandwidth would see the scaled observations differently.
-        var c = TrainConfig.Defaults(envId, Algo) with
+        var c = TrainDefaults.For(envId, Algo) with
         {
-            Seed = seed, NormalizeObservations = false, Policy = "linear", Baseline = "linear", BaselineTimeFeatures = true,
+            Seed = seed, NormalizeObservations = false, Policy = new LinearPolicyConfig { InitLogStd = TrainDefaults.For(envId, Algo).Policy.InitLogStd },
+            Baseline = new PolynomialBaselineConfig { TimeFeatures = true },
         };
-        if (Undamped) c = c with { Fisher = "exact", Solver = "pinv", Damping = 0, Baseline = "none" };
+        if (Undamped)
+        {
+            c = c with
+            {
+                Algo = (NpgConfig)c.Algo with { Fisher = FisherKind.Exact, Solver = SolverKind.PseudoInverse, Damping = 0 },
+                Baseline = new NoBaselineConfig(),
+            };
+        }
         return c with { TotalSteps = totalSteps ?? DefaultSteps };
     }
 

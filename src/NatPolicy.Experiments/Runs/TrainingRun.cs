@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using NatPolicy.Agents.Training;
 using NatPolicy.Core;
+using NatPolicy.Experiments.Configuration;
 
 namespace NatPolicy.Experiments.Runs;
 
@@ -55,7 +56,7 @@ public sealed class TrainingRun
             TrainConfig saved;
             try
             {
-                saved = TrainConfig.Overlay(new TrainConfig(), File.ReadAllText(folder.Config), folder.Config);
+                saved = ConfigResolver.Load(File.ReadAllText(folder.Config), folder.Config);
             }
             catch (ConfigException e)
             {
