@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.Reflection;
 using System.CommandLine.Help;
 using NatPolicy.Agents.Training;
 using NatPolicy.Cli.Verbs;
@@ -30,7 +32,22 @@ public static class Cli
     {
         var root = new RootCommand("natpolicy: natural-gradient reinforcement learning on Gymnasium classic control.");
         foreach (var build in Verbs) root.Subcommands.Add(build(stdout, stderr));
+        // System.CommandLine's own --version reads the entry assembly (a test host's, under tests): print ours.
+        root.Options.OfType<VersionOption>().Single().Action = new PrintVersion(stdout);
         return root;
+    }
+
+    /// <summary>The package version (the assembly's informational version, without a +commit suffix).</summary>
+    public static string Version { get; } =
+        typeof(Cli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
+
+    private sealed class PrintVersion(TextWriter stdout) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            stdout.WriteLine(Version);
+            return 0;
+        }
     }
 
     public static int Run(string[] argv, TextWriter stdout, TextWriter stderr)
@@ -45,7 +62,7 @@ public static class Cli
         var parse = root.Parse(argv);
         string verb = parse.CommandResult.Command == root ? "natpolicy" : "natpolicy " + parse.CommandResult.Command.Name;
         // Help, version and completion requests win over errors elsewhere on the line, as System.CommandLine intends.
-        bool special = parse.Action is HelpAction || parse.Action?.GetType().Name is "VersionOptionAction" or "CompletionAction";
+        bool special = parse.Action is HelpAction or PrintVersion || parse.Action?.GetType().Name == "CompletionAction";
         if (!special && parse.Errors.Count > 0)
         {
             stderr.WriteLine($"{verb}: {Message(parse, root)}");

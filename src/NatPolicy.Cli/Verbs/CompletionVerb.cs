@@ -14,7 +14,7 @@ public static class CompletionVerb
 
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var shell = new Argument<string>("SHELL") { Description = $"The shell: {string.Join(", ", Shells)}." };
+        var shell = new Argument<string>("SHELL") { Description = $"The shell: {string.Join(", ", Shells)}.", HelpName = "bash|zsh" };
         shell.CompletionSources.Add(Shells.ToArray());
         var command = new Command("completion", "Print a shell completion script (bash or zsh) that asks natpolicy for completions.");
         command.Arguments.Add(shell);

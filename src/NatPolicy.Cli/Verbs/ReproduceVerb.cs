@@ -39,6 +39,7 @@ public static class ReproduceVerb
         {
             Description = "The reproduction: " + string.Join("; ", Reproductions.Select(r => $"{r.Name}: {r.Summary}")),
             Arity = ArgumentArity.ZeroOrMore,
+            HelpName = "NAME",
         };
         nameArgument.CompletionSources.Add(Reproductions.Select(r => r.Name).ToArray());
         var outOption = Options.Text("--out", "DIR", "Output folder. [default: results/reproduce/NAME]");

@@ -101,6 +101,8 @@ public static class ConfigResolver
         }
         catch (JsonException e)
         {
+            var duplicate = System.Text.RegularExpressions.Regex.Match(e.Message, "Duplicate property '([^']*)'");
+            if (duplicate.Success) throw new ConfigException($"{source}: key '{duplicate.Groups[1].Value}' is given twice in one object");
             throw new ConfigException($"{source}: malformed JSON ({e.Message.Split('\n')[0]})");
         }
         return node as JsonObject ?? throw new ConfigException($"{source}: the config must be a JSON object");
@@ -229,6 +231,7 @@ public static class ConfigResolver
             if (!keys.Contains(key))
             {
                 string what = path.Length == 0 ? "" : $" for {path.TrimEnd('.')} {Kind(target, discriminator)}";
+                if (type == typeof(TrpoConfig) && key is "fisher" or "solver") what += " (trpo always uses matrix-free Fisher products and CG)";
                 var allowed = path.Length == 0 ? keys : keys.Prepend(discriminator).ToArray();
                 throw new ConfigException($"{source}unknown key '{at}'{what}{Hint(key, allowed, path)}; keys: {string.Join(", ", allowed)}");
             }
@@ -284,20 +287,18 @@ public static class ConfigResolver
                     throw new ConfigException($"{at} must be a list of integers, e.g. [32, 32] (got {got})");
             return;
         }
-        if (value.GetValueKind() != JsonValueKind.Number) throw new ConfigException($"{at} must be a number (got {got})");
+        string want = type == typeof(double) ? "a finite number"
+            : type == typeof(ulong) ? "an integer in [0, 18446744073709551615]"
+            : type == typeof(int) ? $"an integer in [{int.MinValue}, {int.MaxValue}]" : "an integer";
+        if (value.GetValueKind() != JsonValueKind.Number)
+            throw new ConfigException($"{at} must be {(type == typeof(double) ? "a number" : "an integer")} (got {got})");
         string raw = value.ToJsonString();
         bool ok = type == typeof(double)
             ? double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d)
             : type == typeof(int) ? int.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)
             : type == typeof(long) ? long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)
             : type == typeof(ulong) && ulong.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out _);
-        if (!ok)
-        {
-            string want = type == typeof(double) ? "a finite number"
-                : type == typeof(ulong) ? "an integer in [0, 18446744073709551615]"
-                : type == typeof(int) ? $"an integer in [{int.MinValue}, {int.MaxValue}]" : "an integer";
-            throw new ConfigException($"{at} must be {want} (got {got})");
-        }
+        if (!ok) throw new ConfigException($"{at} must be {want} (got {got})");
     }
 
     private static string Show(JsonNode? v)
