@@ -302,7 +302,9 @@ public sealed class PolicyTests
         Assert.Equal(PolicyConfig.DefaultHiddenSizes, data.Config.HiddenSizes);
         Assert.Equal(ActionSpaceData.DiscreteKind, data.ActionSpace.Kind);
         Assert.Contains("\"Mlp\"", policy.ToData().ToJson());
-        Assert.Equal(4 * 64 + 64 + 64 * 64 + 64 + 64 * 2 + 2, data.Parameters.Length);
+        // The default MLP is the training config's, 32×32.
+        Assert.Equal([32, 32], PolicyConfig.DefaultHiddenSizes);
+        Assert.Equal(4 * 32 + 32 + 32 * 32 + 32 + 32 * 2 + 2, data.Parameters.Length);
     }
 
     [Fact]
