@@ -248,43 +248,60 @@ public sealed record VpgConfig : AlgoSpec
     }
 }
 
-/// <summary>
-/// Kakade's natural policy gradient: s = (F + λI)⁻¹ g from the chosen Fisher estimator and solver, then the
-/// normalised step θ ← θ + sqrt(2δ / sᵀFs) s, which moves the quadratic KL model by δ = <see cref="MaxKl"/>.
-/// </summary>
-public sealed record NpgConfig : AlgoSpec
+/// <summary>The fields npg and trpo share: the KL step δ and the damped Fisher system solved by CG.</summary>
+public abstract record NaturalGradientConfig : AlgoSpec
 {
-    private protected override string AlgoName => "npg";
-
-    /// <summary>The KL step δ, in (0, 10]. Default 0.01 (TRPO's).</summary>
+    /// <summary>
+    /// The KL step δ, in (0, 10]: npg's normalised step moves the quadratic KL model by δ; trpo's trust region keeps
+    /// the mean KL ≤ δ. Default 0.01 (TRPO's).
+    /// </summary>
+    [JsonPropertyOrder(1)]
     public double MaxKl { get; init; } = 0.01;
 
-    /// <summary>Fisher estimator: "exact" (expectation over actions), "empirical" (sampled scores) or "matrix-free" (products only; needs solver "cg"). Default "exact".</summary>
-    [JsonConverter(typeof(FisherKindConverter))]
-    public FisherKind Fisher { get; init; } = FisherKind.Exact;
-
-    /// <summary>Solver for (F + λI)s = g: "cholesky" (dense), "pinv" (dense pseudo-inverse) or "cg" (conjugate gradient). Default "cholesky".</summary>
-    [JsonConverter(typeof(SolverKindConverter))]
-    public SolverKind Solver { get; init; } = SolverKind.Cholesky;
-
     /// <summary>Damping λ ≥ 0 added to the Fisher's diagonal, ≤ 10⁶. Default 1e-4.</summary>
+    [JsonPropertyOrder(4)]
     public double Damping { get; init; } = 1e-4;
 
-    /// <summary>CG (solver "cg" only): maximum iterations, 1 … 10000. Default 10.</summary>
+    /// <summary>Conjugate gradient: maximum iterations, 1 … 10000 (npg: used by solver "cg" only). Default 10.</summary>
+    [JsonPropertyOrder(5)]
     public int CgIterations { get; init; } = 10;
 
-    /// <summary>CG (solver "cg" only): relative residual tolerance, stop when ‖r‖ ≤ tol·‖g‖; in [0, 1]. Default 1e-10.</summary>
+    /// <summary>Conjugate gradient: relative residual tolerance, stop when ‖r‖ ≤ tol·‖g‖; in [0, 1] (npg: solver "cg" only). Default 1e-10.</summary>
+    [JsonPropertyOrder(6)]
     public double CgTolerance { get; init; } = 1e-10;
 
     internal override void AddProblems(List<string> p, string path)
     {
         ConfigCheck.Positive(p, path + ".max_kl", MaxKl, 10);
-        if (Fisher == FisherKind.MatrixFree && Solver != SolverKind.ConjugateGradient)
-            p.Add($"{path}.fisher 'matrix-free' gives only products: it needs {path}.solver 'cg' (got '{FisherSolvers.Name(Solver)}')");
-        ConfigCheck.NonNegative(p, path + ".damping", Damping);
-        if (Damping > 1e6) p.Add($"{path}.damping must be ≤ 1e6 (got {Core.Fmt.D(Damping)})");
+        if (!(Damping >= 0 && Damping <= 1e6)) p.Add($"{path}.damping must be a number in [0, 1e6] (got {Core.Fmt.D(Damping)})");
         ConfigCheck.Range(p, path + ".cg_iterations", CgIterations, 1, 10_000);
         ConfigCheck.Unit(p, path + ".cg_tolerance", CgTolerance);
+    }
+}
+
+/// <summary>
+/// Kakade's natural policy gradient: s = (F + λI)⁻¹ g from the chosen Fisher estimator and solver, then the
+/// normalised step θ ← θ + sqrt(2δ / sᵀFs) s, which moves the quadratic KL model by δ = <see cref="NaturalGradientConfig.MaxKl"/>.
+/// </summary>
+public sealed record NpgConfig : NaturalGradientConfig
+{
+    private protected override string AlgoName => "npg";
+
+    /// <summary>Fisher estimator: "exact" (expectation over actions), "empirical" (sampled scores) or "matrix-free" (products only; needs solver "cg"). Default "exact".</summary>
+    [JsonConverter(typeof(FisherKindConverter))]
+    [JsonPropertyOrder(2)]
+    public FisherKind Fisher { get; init; } = FisherKind.Exact;
+
+    /// <summary>Solver for (F + λI)s = g: "cholesky" (dense), "pinv" (dense pseudo-inverse) or "cg" (conjugate gradient). Default "cholesky".</summary>
+    [JsonConverter(typeof(SolverKindConverter))]
+    [JsonPropertyOrder(3)]
+    public SolverKind Solver { get; init; } = SolverKind.Cholesky;
+
+    internal override void AddProblems(List<string> p, string path)
+    {
+        base.AddProblems(p, path);
+        if (Fisher == FisherKind.MatrixFree && Solver != SolverKind.ConjugateGradient)
+            p.Add($"{path}.fisher 'matrix-free' gives only products: it needs {path}.solver 'cg' (got '{FisherSolvers.Name(Solver)}')");
     }
 }
 
@@ -293,35 +310,21 @@ public sealed record NpgConfig : AlgoSpec
 /// search needs only products), scaled to the trust region δ, then a backtracking line search on the surrogate
 /// with the mean-KL constraint.
 /// </summary>
-public sealed record TrpoConfig : AlgoSpec
+public sealed record TrpoConfig : NaturalGradientConfig
 {
     private protected override string AlgoName => "trpo";
 
-    /// <summary>Trust region δ: mean KL ≤ δ, in (0, 10]. Default 0.01.</summary>
-    public double MaxKl { get; init; } = 0.01;
-
-    /// <summary>Damping λ ≥ 0 added to the Fisher's diagonal, ≤ 10⁶. Default 1e-4.</summary>
-    public double Damping { get; init; } = 1e-4;
-
-    /// <summary>Maximum CG iterations, 1 … 10000. Default 10.</summary>
-    public int CgIterations { get; init; } = 10;
-
-    /// <summary>CG relative residual tolerance: stop when ‖r‖ ≤ tol·‖g‖; in [0, 1]. Default 1e-10.</summary>
-    public double CgTolerance { get; init; } = 1e-10;
-
     /// <summary>Each backtracking step multiplies the step by this ratio, in (0, 1). Default 0.8.</summary>
+    [JsonPropertyOrder(7)]
     public double BacktrackRatio { get; init; } = 0.8;
 
     /// <summary>Maximum backtracking steps after the full step, 0 … 100. Default 10.</summary>
+    [JsonPropertyOrder(8)]
     public int MaxBacktracks { get; init; } = 10;
 
     internal override void AddProblems(List<string> p, string path)
     {
-        ConfigCheck.Positive(p, path + ".max_kl", MaxKl, 10);
-        ConfigCheck.NonNegative(p, path + ".damping", Damping);
-        if (Damping > 1e6) p.Add($"{path}.damping must be ≤ 1e6 (got {Core.Fmt.D(Damping)})");
-        ConfigCheck.Range(p, path + ".cg_iterations", CgIterations, 1, 10_000);
-        ConfigCheck.Unit(p, path + ".cg_tolerance", CgTolerance);
+        base.AddProblems(p, path);
         if (!(BacktrackRatio > 0 && BacktrackRatio < 1)) p.Add($"{path}.backtrack_ratio must be a number in (0, 1) (got {Core.Fmt.D(BacktrackRatio)})");
         ConfigCheck.Range(p, path + ".max_backtracks", MaxBacktracks, 0, 100);
     }

@@ -49,12 +49,7 @@ public static class TrainDefaults
                 Gamma = 0.95,
                 GaeLambda = 0.95,
                 StepsPerIteration = 4_000,
-                Algo = c.Algo switch
-                {
-                    NpgConfig n => n with { MaxKl = 0.02 },
-                    TrpoConfig t => t with { MaxKl = 0.02 },
-                    var a => a,
-                },
+                Algo = c.Algo is NaturalGradientConfig n ? n with { MaxKl = 0.02 } : c.Algo,
                 Baseline = new RffBaselineConfig(),
             },
             _ => c,

@@ -326,7 +326,7 @@ public static class ConfigResolver
     private static IEnumerable<PropertyInfo> Settable(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanWrite && p.GetCustomAttribute<JsonIgnoreAttribute>() is not { Condition: JsonIgnoreCondition.Always })
-            .OrderBy(p => p.MetadataToken);
+            .OrderBy(p => p.GetCustomAttribute<JsonPropertyOrderAttribute>()?.Order ?? 0).ThenBy(p => p.MetadataToken);
 
     private static PropertyInfo Property(Type type, string key) =>
         Settable(type).First(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name) == key);
