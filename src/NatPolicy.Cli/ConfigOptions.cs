@@ -37,6 +37,7 @@ public sealed class ConfigOptions
 
     public void AddTo(Command command)
     {
+        Set.CompletionSources.Add(ConfigResolver.AllKeyPaths.Select(k => k + "=").ToArray());
         command.Options.Add(Config);
         command.Options.Add(Set);
         command.Options.Add(Steps);

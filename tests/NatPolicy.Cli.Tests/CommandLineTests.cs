@@ -15,6 +15,10 @@ public sealed class CommandLineTests
         return (code, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>The completions System.CommandLine's [suggest] directive gives with the cursor at the end of <paramref name="line"/>.</summary>
+    private static string[] Suggest(string line) =>
+        Run($"[suggest:{line.Length}]", line).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
     private static string OneLineError((int Code, string Out, string Err) r)
     {
         Assert.Equal(2, r.Code);
@@ -57,9 +61,10 @@ public sealed class CommandLineTests
     [Fact]
     public void CompletionSuggestsVerbsFlagsAndValues()
     {
-        Assert.Equal(["train"], Run("[suggest:12]", "natpolicy tr").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("CartPole-v1", Run("[suggest:24]", "natpolicy train --env Ca").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("--print-config", Run("[suggest:18]", "natpolicy train --").Out, StringComparison.Ordinal);
+        Assert.Equal(["train"], Suggest("natpolicy tr"));
+        Assert.Contains("CartPole-v1", Suggest("natpolicy train --env Ca"));
+        Assert.Contains("--print-config", Suggest("natpolicy train --"));
+        Assert.Equal(["algo.max_backtracks=", "algo.max_kl="], Suggest("natpolicy train --set algo.max_").Order(StringComparer.Ordinal));
         foreach (var shell in new[] { "bash", "zsh" })
         {
             var r = Run("completion", shell);

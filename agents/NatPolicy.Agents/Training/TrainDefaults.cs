@@ -58,9 +58,9 @@ public static class TrainDefaults
 
     /// <summary>
     /// The object an overlay restarts from when it changes <c>policy.kind</c>: <paramref name="kind"/>'s record
-    /// defaults, with <c>init_log_std</c> kept from <paramref name="current"/> (it belongs to the head, not the features).
+    /// defaults with the current <paramref name="initLogStd"/> (it belongs to the head, not the features).
     /// </summary>
-    public static PolicySpec Policy(string kind, PolicySpec current) => PolicySpec.Default(kind) with { InitLogStd = current.InitLogStd };
+    public static PolicySpec Policy(string kind, double? initLogStd) => PolicySpec.Default(kind) with { InitLogStd = initLogStd };
 
     /// <summary>Whether the env's actions are a box (Gaussian head, <c>policy.init_log_std</c> applies).</summary>
     public static bool IsBox(string envId) => EnvRegistry.MakeUnwrapped(envId).ActionSpace is BoxSpace;

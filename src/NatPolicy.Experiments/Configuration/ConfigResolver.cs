@@ -81,12 +81,13 @@ public static class ConfigResolver
             throw new ConfigException($"unknown env '{envId}'; valid ids: {string.Join(", ", EnvRegistry.Ids)}");
     }
 
-    /// <summary>Every key path a config of this env and algo accepts (for help and completion), e.g. "algo.max_kl".</summary>
-    public static IReadOnlyList<string> KeyPaths(TrainConfig config) =>
+    /// <summary>Every key path some config accepts (all kinds), e.g. "algo.max_kl", for completing <c>--set</c>.</summary>
+    public static IReadOnlyList<string> AllKeyPaths =>
         Keys(typeof(TrainConfig)).Where(k => k is not ("policy" or "baseline" or "algo"))
-            .Concat(Keys(config.Policy.GetType()).Select(k => "policy." + k).Prepend("policy.kind"))
-            .Concat(Keys(config.Baseline.GetType()).Select(k => "baseline." + k).Prepend("baseline.kind"))
-            .Concat(Keys(config.Algo.GetType()).Select(k => "algo." + k).Prepend("algo.name")).ToArray();
+            .Append("policy.kind").Concat(PolicySpec.Kinds.SelectMany(k => Keys(PolicySpec.Default(k).GetType())).Select(k => "policy." + k))
+            .Append("baseline.kind").Concat(BaselineSpec.Kinds.SelectMany(k => Keys(BaselineSpec.Default(k).GetType())).Select(k => "baseline." + k))
+            .Append("algo.name").Concat(TrainConfig.Algos.SelectMany(k => Keys(AlgoSpec.Default(k).GetType())).Select(k => "algo." + k))
+            .Distinct().ToArray();
 
     // ------------------------------------------------------------------ parsing
 
@@ -174,14 +175,8 @@ public static class ConfigResolver
     /// <summary>Applies <paramref name="overlay"/> onto <paramref name="target"/> key by key, checking each key and value.</summary>
     private static void Merge(JsonObject target, JsonObject overlay, string source, string path, string env)
     {
-        Type type = path switch
-        {
-            "" => typeof(TrainConfig),
-            "policy." => PolicySpec.Default(Kind(target, "kind")).GetType(),
-            "baseline." => BaselineSpec.Default(Kind(target, "kind")).GetType(),
-            _ => AlgoSpec.Default(Kind(target, "name")).GetType(),
-        };
         string discriminator = path == "algo." ? "name" : "kind";
+        Type type = path.Length == 0 ? typeof(TrainConfig) : SpecType(path, Kind(target, discriminator));
         // The discriminator first: a new kind restarts the object from that kind's defaults.
         if (path.Length > 0 && overlay.TryGetPropertyValue(discriminator, out var kindNode))
         {
@@ -199,10 +194,7 @@ public static class ConfigResolver
             {
                 var node = path switch
                 {
-                    "policy." => JsonSerializer.SerializeToNode<PolicySpec>(PolicySpec.Default(kind) with
-                    {
-                        InitLogStd = target["init_log_std"]?.GetValue<double>(),
-                    }, TrainConfig.Json),
+                    "policy." => JsonSerializer.SerializeToNode(TrainDefaults.Policy(kind, target["init_log_std"]?.GetValue<double>()), TrainConfig.Json),
                     "baseline." => JsonSerializer.SerializeToNode(BaselineSpec.Default(kind), TrainConfig.Json),
                     _ => JsonSerializer.SerializeToNode(TrainDefaults.For(env, kind).Algo, TrainConfig.Json),
                 };
@@ -212,12 +204,7 @@ public static class ConfigResolver
                     node.AsObject().Remove(k);
                     target[k] = v;
                 }
-                type = path switch
-                {
-                    "policy." => PolicySpec.Default(kind).GetType(),
-                    "baseline." => BaselineSpec.Default(kind).GetType(),
-                    _ => AlgoSpec.Default(kind).GetType(),
-                };
+                type = SpecType(path, kind);
             }
         }
         var keys = Keys(type);
@@ -247,6 +234,14 @@ public static class ConfigResolver
             target[key] = value.DeepClone();
         }
     }
+
+    /// <summary>The record type of a kind of the object at <paramref name="path"/> ("policy.", "baseline." or "algo.").</summary>
+    private static Type SpecType(string path, string kind) => path switch
+    {
+        "policy." => PolicySpec.Default(kind).GetType(),
+        "baseline." => BaselineSpec.Default(kind).GetType(),
+        _ => AlgoSpec.Default(kind).GetType(),
+    };
 
     private static string Kind(JsonObject o, string discriminator) => o[discriminator]!.GetValue<string>();
 

@@ -50,7 +50,7 @@ public sealed class ConfigResolverTests
             {
                 var c = TrainDefaults.For("Pendulum-v1", "npg") with
                 {
-                    Policy = TrainDefaults.Policy(policy, new LinearPolicyConfig { InitLogStd = -1.25 }),
+                    Policy = TrainDefaults.Policy(policy, -1.25),
                     Baseline = BaselineSpec.Default(baseline),
                     Seed = 7,
                 };
