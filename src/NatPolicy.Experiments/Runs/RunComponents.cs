@@ -72,7 +72,7 @@ public sealed class RunComponents
     {
         VpgConfig v => new VanillaUpdate(parameterCount, v.LearningRate, useAdam: v.Optimizer == "adam"),
         NpgConfig n => new NaturalUpdate(parameterCount,
-            Direction(n.Fisher, n.Solver, n.Damping, n.CgIterations, n.CgTolerance), n.MaxKl, fixedRate: null),
+            Direction(n.Fisher, n.Solver, n.Damping, n.CgIterations, n.CgTolerance), n.MaxKl),
         TrpoConfig t => new TrustRegionUpdate(parameterCount,
             Direction(FisherKind.MatrixFree, SolverKind.ConjugateGradient, t.Damping, t.CgIterations, t.CgTolerance),
             new BacktrackingLineSearch(t.BacktrackRatio, t.MaxBacktracks), t.MaxKl),
