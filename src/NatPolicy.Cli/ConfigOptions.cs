@@ -22,7 +22,7 @@ public sealed class ConfigOptions
         Description = "Override one config key (repeatable, applied after --config, later wins): KEY is a dotted path "
             + "(e.g. algo.damping=0.001, policy.kind=mlp, baseline.hidden_sizes=[64,64]); VALUE is JSON where it parses, "
             + "else text. Changing policy.kind, baseline.kind or algo.name restarts that object from the kind's defaults. "
-            + "--print-config shows every key.",
+            + "natpolicy train ... --print-config shows every key.",
         HelpName = "KEY=VALUE",
         Arity = ArgumentArity.OneOrMore,
         AllowMultipleArgumentsPerToken = false,
