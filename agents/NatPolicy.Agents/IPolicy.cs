@@ -42,9 +42,8 @@ public interface IPolicy
 
     /// <summary>An independent copy with the same structure and θ.</summary>
     IPolicy Clone();
-    // ---- Batch helpers (added with the policies layer). Rows are row-major: observations count×n, actions
-    // count×ActionSpace.Dimension. The default bodies work for any IPolicy; ParametricPolicy overrides them with
-    // allocation-free versions that do one forward and one backward pass per row. ----
+    // ---- Batch helpers. Rows are row-major: observations count×n, actions count×ActionSpace.Dimension. The default
+    // bodies work for any IPolicy; ParametricPolicy overrides some with checked versions. ----
 
     /// <summary>logProbs[i] = log π_θ(aᵢ|sᵢ) for i &lt; count.</summary>
     void LogProbs(ReadOnlySpan<double> observations, ReadOnlySpan<double> actions, int count, Span<double> logProbs)
@@ -60,7 +59,11 @@ public interface IPolicy
         for (int i = 0; i < count; i++) Score(observations.Slice(i * n, n), actions.Slice(i * d, d), scores.Slice(i * p, p));
     }
 
-    /// <summary>The policy gradient g = (1/count) Σᵢ wᵢ ∇θ log π_θ(aᵢ|sᵢ) (w = advantages) into <paramref name="gradient"/> (length P).</summary>
+    /// <summary>
+    /// The policy gradient g = (1/count) Σᵢ wᵢ ∇θ log π_θ(aᵢ|sᵢ) (w = advantages) into <paramref name="gradient"/>
+    /// (length P): the one implementation (the trainer's step 3), summed in row order, each score scaled by wᵢ/count.
+    /// The score scratch comes from the shared array pool (no allocation once the pool holds one of length P).
+    /// </summary>
     void PolicyGradient(ReadOnlySpan<double> observations, ReadOnlySpan<double> actions, ReadOnlySpan<double> weights, int count,
         Span<double> gradient)
     {

@@ -42,7 +42,8 @@ public class PolicyBenchmarks
         _rng = new Rng(1);
         FeatureKind kind = PolicyConfig.ParseFeatureKind(Features) ?? throw new InvalidOperationException(Features);
         Space actions = Head == "softmax" ? new DiscreteSpace(2) : BoxSpace.Uniform(-1, 1, 1);
-        _policy = PolicyFactory.Create(new PolicyConfig(kind), ObservationDimension, actions, _rng);
+        // The sizes the README's figures were measured at (64×64 MLP, 128 random features), not the training defaults.
+        _policy = PolicyFactory.Create(new PolicyConfig(kind, HiddenSizes: [64, 64], RffFeatureCount: 128), ObservationDimension, actions, _rng);
         var theta = new double[_policy.ParameterCount];
         _policy.GetParameters(theta);
         for (int i = 0; i < theta.Length; i++) theta[i] += 0.1 * _rng.NextGaussian();

@@ -1,66 +1,107 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.Reflection;
+using System.CommandLine.Help;
+using NatPolicy.Agents.Training;
+using NatPolicy.Cli.Verbs;
+
 namespace NatPolicy.Cli;
 
 /// <summary>
-/// The <c>natpolicy</c> program: a verb and its flags. Exit codes: 0 success, 1 a check failed (e.g. envcheck found
-/// a mismatch), 2 bad input (one line on stderr, no stack trace).
+/// The <c>natpolicy</c> program on System.CommandLine: one <see cref="Command"/> per verb (each built by its file under
+/// Verbs/ and listed in <see cref="Verbs"/>), <c>--help</c> on every verb (flags with descriptions, defaults and
+/// allowed values), <c>--version</c>, the <c>[suggest]</c> completion directive and <c>completion bash|zsh</c>.
+/// Exit codes: 0 success, 1 a check failed (e.g. envcheck found a mismatch), 2 bad input: one line on stderr
+/// (<c>natpolicy VERB: …</c>), no help dump, no stack trace.
+/// <para>To add a verb: write <c>static Command Build(TextWriter stdout, TextWriter stderr)</c> in Verbs/ (declare
+/// its options with <see cref="Options"/>, read them in <c>SetAction</c> with <c>ParseResult.GetValue</c>, throw
+/// <see cref="UsageException"/> for bad input) and add it to <see cref="Verbs"/>. To add an option: create it in the
+/// verb's Build, add it to the command, read it in the action.</para>
 /// </summary>
 public static class Cli
 {
-    /// <summary>A verb: its name, a one-line summary, and its entry point (arguments after the verb).</summary>
-    public sealed record Verb(string Name, string Summary, Func<IReadOnlyList<string>, TextWriter, TextWriter, int> Run);
-
-    public static IReadOnlyList<Verb> Verbs { get; } =
+    /// <summary>Every verb, in the order help lists them.</summary>
+    public static IReadOnlyList<Func<TextWriter, TextWriter, Command>> Verbs { get; } =
     [
-        // Each verb lives in its own file under Verbs/ and is listed here.
-        new Verb("train", "train one agent: natpolicy " + global::NatPolicy.Cli.Verbs.TrainVerb.Usage, global::NatPolicy.Cli.Verbs.TrainVerb.Run),
-        new Verb("evaluate", "evaluate a saved policy: natpolicy " + global::NatPolicy.Cli.Verbs.EvaluateVerb.Usage, global::NatPolicy.Cli.Verbs.EvaluateVerb.Run),
-        new Verb("compare", "compare algorithms across seeds: natpolicy " + global::NatPolicy.Cli.Verbs.CompareVerb.Usage, global::NatPolicy.Cli.Verbs.CompareVerb.Run),
-        new Verb("benchmark", global::NatPolicy.Cli.Verbs.BenchmarkVerb.Summary, global::NatPolicy.Cli.Verbs.BenchmarkVerb.Run),
-        new Verb("plot", "redraw learning curves from saved folders: natpolicy " + global::NatPolicy.Cli.Verbs.PlotVerb.Usage, global::NatPolicy.Cli.Verbs.PlotVerb.Run),
-        new Verb(global::NatPolicy.Cli.Verbs.ReproduceVerb.Name, global::NatPolicy.Cli.Verbs.ReproduceVerb.Summary, global::NatPolicy.Cli.Verbs.ReproduceVerb.Run),
-        new Verb("envcheck", EnvCheckVerb.Summary, EnvCheckVerb.Run),
-        new Verb(global::NatPolicy.Cli.Verbs.CheckEnvVerb.Name, global::NatPolicy.Cli.Verbs.CheckEnvVerb.Summary, global::NatPolicy.Cli.Verbs.CheckEnvVerb.Run),
-        new Verb("bench", BenchVerb.Summary, BenchVerb.Run),
+        TrainVerb.Build, EvaluateVerb.Build, CompareVerb.Build, BenchmarkVerb.Build, PlotVerb.Build, ReproduceVerb.Build,
+        EnvCheckVerb.Build, CheckEnvVerb.Build, BenchVerb.Build, CompletionVerb.Build,
     ];
 
-    public static int Run(string[] argv, TextWriter stdout, TextWriter stderr)
+    /// <summary>The command tree, writing to the given streams.</summary>
+    public static RootCommand Root(TextWriter stdout, TextWriter stderr)
     {
-        if (argv.Length == 0 || argv[0] is "-h" or "--help" or "help")
-        {
-            PrintHelp(stdout);
-            return argv.Length == 0 ? 2 : 0;
-        }
-        if (argv[0] == "--version")
+        var root = new RootCommand("natpolicy: natural-gradient reinforcement learning on Gymnasium classic control.");
+        foreach (var build in Verbs) root.Subcommands.Add(build(stdout, stderr));
+        // System.CommandLine's own --version reads the entry assembly (a test host's, under tests): print ours.
+        root.Options.OfType<VersionOption>().Single().Action = new PrintVersion(stdout);
+        return root;
+    }
+
+    /// <summary>The package version (the assembly's informational version, without a +commit suffix).</summary>
+    public static string Version { get; } =
+        typeof(Cli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
+
+    private sealed class PrintVersion(TextWriter stdout) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
         {
             stdout.WriteLine(Version);
             return 0;
         }
-        var verb = Verbs.FirstOrDefault(v => v.Name == argv[0]);
-        if (verb is null)
+    }
+
+    public static int Run(string[] argv, TextWriter stdout, TextWriter stderr)
+    {
+        var root = Root(stdout, stderr);
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        if (argv.Length == 0 || argv is ["help"])
         {
-            stderr.WriteLine($"natpolicy: unknown command '{argv[0]}'; commands: {string.Join(", ", Verbs.Select(v => v.Name))}");
+            root.Parse(["--help"]).Invoke(config);
+            return argv.Length == 0 ? 2 : 0;
+        }
+        var parse = root.Parse(argv);
+        string verb = parse.CommandResult.Command == root ? "natpolicy" : "natpolicy " + parse.CommandResult.Command.Name;
+        // Help, version and completion requests win over errors elsewhere on the line, as System.CommandLine intends.
+        bool special = parse.Action is HelpAction or PrintVersion || parse.Action?.GetType().Name == "CompletionAction";
+        if (!special && parse.Errors.Count > 0)
+        {
+            stderr.WriteLine($"{verb}: {Message(parse, root)}");
             return 2;
         }
         try
         {
-            return verb.Run(argv[1..], stdout, stderr);
+            return parse.Invoke(config);
         }
         catch (UsageException e)
         {
-            stderr.WriteLine($"natpolicy {verb.Name}: {e.Message}");
+            stderr.WriteLine($"{verb}: {e.Message}");
+            return 2;
+        }
+        catch (ConfigException e)
+        {
+            stderr.WriteLine($"{verb}: {e.Message}");
             return 2;
         }
     }
 
-    /// <summary>The package version (the assembly's informational version, which the build sets to the package version).</summary>
-    public static string Version { get; } =
-        typeof(Cli).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
-            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
-
-    private static void PrintHelp(TextWriter o)
+    /// <summary>The first parse error as one line, worded like the verbs' own messages.</summary>
+    private static string Message(ParseResult parse, RootCommand root)
     {
-        o.WriteLine("natpolicy: natural-gradient reinforcement learning on Gymnasium classic control.");
-        o.WriteLine("usage: natpolicy <command> [options]   (natpolicy <command> --help for its options)");
-        foreach (var v in Verbs) o.WriteLine($"  {v.Name,-10} {v.Summary}");
+        var command = parse.CommandResult.Command;
+        if (command == root)
+        {
+            string names = string.Join(", ", root.Subcommands.Select(c => c.Name));
+            return parse.UnmatchedTokens.Count > 0 || parse.Tokens.Count > 0
+                ? $"unknown command '{parse.Tokens[0].Value}'; commands: {names}"
+                : $"a command is required; commands: {names}";
+        }
+        if (parse.UnmatchedTokens.FirstOrDefault(t => t.StartsWith('-')) is { } flag)
+        {
+            var allowed = command.Options.Where(o => o is not HelpOption).Select(o => o.Name).Order(StringComparer.Ordinal);
+            return $"unknown option '{flag.Split('=')[0]}'; allowed: {string.Join(", ", allowed)}";
+        }
+        if (parse.UnmatchedTokens.Count > 0 && parse.UnmatchedTokens[0] is { } extra)
+            return $"unexpected argument '{extra}'";
+        return parse.Errors[0].Message.Split('\n')[0].TrimEnd('.');
     }
 }

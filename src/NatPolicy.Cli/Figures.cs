@@ -139,7 +139,14 @@ public static class Figures
     {
         string path = Path.Combine(runDir, RunFolder.ConfigFile);
         if (!File.Exists(path)) return "";
-        return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))?["algo"]?.GetValue<string>() ?? "";
+        try
+        {
+            return NatPolicy.Experiments.Configuration.ConfigResolver.Load(File.ReadAllText(path), path).AlgoName;
+        }
+        catch (NatPolicy.Agents.Training.ConfigException)
+        {
+            return "";
+        }
     }
 
     private static string? FirstRunEnv(string comparisonDir)

@@ -1,7 +1,9 @@
+using System.Globalization;
 using NatPolicy.Agents;
 using NatPolicy.Agents.Training;
 using NatPolicy.Core;
 using NatPolicy.Envs;
+using NatPolicy.Experiments.Configuration;
 using NatPolicy.Experiments.Runs;
 
 namespace NatPolicy;
@@ -53,9 +55,9 @@ public sealed class Agent
     public long EnvSteps => _parts?.Trainer.EnvSteps ?? 0;
 
     /// <summary>
-    /// A new agent: <see cref="TrainConfig.Defaults"/> for (<paramref name="envId"/>, <paramref name="algo"/>) with
-    /// <see cref="TrainConfig.Seed"/> = <paramref name="seed"/>, then <paramref name="configure"/> applied to it
-    /// (e.g. <c>c =&gt; c with { Policy = "mlp" }</c>). The policy is initialised from the seed, so the agent can act
+    /// A new agent: the defaults for (<paramref name="envId"/>, <paramref name="algo"/>) (<see cref="TrainDefaults.For"/>,
+    /// as <c>train --print-config</c> shows them) with <see cref="TrainConfig.Seed"/> = <paramref name="seed"/>, then
+    /// <paramref name="configure"/> applied to it (e.g. <c>c =&gt; c with { Policy = new MlpPolicyConfig() }</c>). The policy is initialised from the seed, so the agent can act
     /// before it learns.
     /// </summary>
     /// <param name="algo">"vpg", "npg" or "trpo".</param>
@@ -66,7 +68,7 @@ public sealed class Agent
         ArgumentNullException.ThrowIfNull(envId);
         ArgumentNullException.ThrowIfNull(algo);
         _ = EnvRegistry.Spec(envId);
-        var config = TrainConfig.Defaults(envId, algo) with { Seed = seed };
+        var config = ConfigResolver.Resolve(envId, algo, null, null, [("seed", seed.ToString(CultureInfo.InvariantCulture))]);
         if (configure is not null) config = configure(config);
         if (config.EnvId != envId)
             throw new ConfigException($"the config function changed env_id from '{envId}' to '{config.EnvId}'; create an agent for '{config.EnvId}' instead");

@@ -101,7 +101,7 @@ public sealed class TrainingVerbTests : IDisposable
         AssertUsageError(Run("train", "--env", "CartPole-v1", "--algo", "vpg", "--seed", "2", "--steps", "2000", "--out", dir), "already holds a run", "--force");
         Assert.Equal(before, File.ReadAllText(Path.Combine(dir, "progress.csv")));
         Assert.Equal(0, Run("train", "--env", "CartPole-v1", "--algo", "vpg", "--seed", "2", "--steps", "2000", "--out", dir, "--force", "--quiet").Code);
-        Assert.Contains("\"algo\": \"vpg\"", File.ReadAllText(Path.Combine(dir, "config.json")));
+        Assert.Contains("\"name\": \"vpg\"", File.ReadAllText(Path.Combine(dir, "config.json")));
     }
 
     [Fact]

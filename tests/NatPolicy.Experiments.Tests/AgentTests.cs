@@ -35,7 +35,7 @@ public sealed class AgentTests : IDisposable
     [Trait("Category", "Env")]
     public void A_loaded_policy_predicts_and_evaluates_bit_identically_to_the_saved_one()
     {
-        var agent = Agent.Create(TestEnvs.PointMass, "trpo", seed: 5, c => c with { Policy = "rff", StepsPerIteration = 500 });
+        var agent = Agent.Create(TestEnvs.PointMass, "trpo", seed: 5, c => c with { Policy = new RffPolicyConfig { InitLogStd = c.Policy.InitLogStd }, StepsPerIteration = 500 });
         agent.Learn(1_000);
         string path = Path.Combine(_root, "policy.json");
         agent.Save(path);
@@ -96,8 +96,8 @@ public sealed class AgentTests : IDisposable
         Assert.Contains("algo 'sgd'", Assert.Throws<ConfigException>(() => Agent.Create(TestEnvs.PointMass, "sgd")).Message);
         Assert.Throws<ConfigException>(() => Agent.Create(TestEnvs.PointMass, "npg", configure: c => c with { Gamma = 2 }));
 
-        var agent = Agent.Create(TestEnvs.PointMass, "vpg", seed: 3, c => c with { Policy = "mlp", HiddenSizes = [8] });
-        Assert.Equal(("mlp", 3UL), (agent.Config!.Policy, agent.Config.Seed));
+        var agent = Agent.Create(TestEnvs.PointMass, "vpg", seed: 3, c => c with { Policy = new MlpPolicyConfig { HiddenSizes = [8], InitLogStd = c.Policy.InitLogStd } });
+        Assert.Equal(("mlp", 3UL), (agent.Config!.Policy.Kind, agent.Config.Seed));
         Assert.Contains("length 2", Assert.Throws<ArgumentException>(() => agent.Predict([1.0, 2.0])).Message);
 
         string path = Path.Combine(_root, "p.json");

@@ -55,13 +55,16 @@ public sealed class InvarianceTests
         var config = up.Training("CartPole-v1", 3, null);
         Assert.False(config.NormalizeObservations);
         Assert.Equal(3UL, config.Seed);
-        Assert.Equal((NatPolicy.Agents.Training.TrainConfig.Defaults("CartPole-v1", "vpg") with
+        Assert.Equal((NatPolicy.Agents.Training.TrainDefaults.For("CartPole-v1", "vpg") with
         {
-            Seed = 3, NormalizeObservations = false, Policy = "linear", Baseline = "linear", BaselineTimeFeatures = true,
+            Seed = 3, NormalizeObservations = false, Policy = new NatPolicy.Agents.Training.LinearPolicyConfig(),
+            Baseline = new NatPolicy.Agents.Training.PolynomialBaselineConfig { TimeFeatures = true },
             TotalSteps = InvarianceVariant.DefaultSteps,
         }).ToJson(), config.ToJson());
         var exact = new InvarianceVariant("e", "npg", InvarianceVariant.VelocityExponents, Undamped: true).Training("CartPole-v1", 0, 5000);
-        Assert.Equal(("exact", "pinv", 0.0, "none", 5000L), (exact.Fisher, exact.Solver, exact.Damping, exact.Baseline, exact.TotalSteps));
+        var npg = Assert.IsType<NatPolicy.Agents.Training.NpgConfig>(exact.Algo);
+        Assert.Equal((NatPolicy.Agents.Fisher.FisherKind.Exact, NatPolicy.Agents.Solvers.SolverKind.PseudoInverse, 0.0, "none", 5000L),
+            (npg.Fisher, npg.Solver, npg.Damping, exact.Baseline.Kind, exact.TotalSteps));
     }
 
     [Fact]

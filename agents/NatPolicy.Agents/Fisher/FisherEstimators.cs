@@ -41,12 +41,24 @@ public static class FisherEstimators
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown Fisher kind."),
     };
 
-    /// <summary>Parses "empirical", "exact" or "matrix-free" (also "matrixfree", "mf"), case-insensitive; null if none.</summary>
-    public static FisherKind? Parse(string text) => text.Trim().ToLowerInvariant() switch
+    /// <summary>The one spelling of each kind, in config files and on the command line.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["exact", "empirical", "matrix-free"];
+
+    /// <summary>The spelling of <paramref name="kind"/>: "exact", "empirical" or "matrix-free".</summary>
+    public static string Name(FisherKind kind) => kind switch
+    {
+        FisherKind.Exact => "exact",
+        FisherKind.Empirical => "empirical",
+        FisherKind.MatrixFree => "matrix-free",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown Fisher kind."),
+    };
+
+    /// <summary>Parses exactly "exact", "empirical" or "matrix-free" (one spelling each, as <see cref="Names"/>); null otherwise.</summary>
+    public static FisherKind? Parse(string text) => text switch
     {
         "empirical" => FisherKind.Empirical,
         "exact" => FisherKind.Exact,
-        "matrix-free" or "matrixfree" or "mf" => FisherKind.MatrixFree,
+        "matrix-free" => FisherKind.MatrixFree,
         _ => null,
     };
 

@@ -142,18 +142,6 @@ public abstract class ParametricPolicy : IDifferentiablePolicy
             Score(observations.Slice(i * n, n), actions.Slice(i * d, d), scores.Slice(i * p, p));
     }
 
-    public void PolicyGradient(ReadOnlySpan<double> observations, ReadOnlySpan<double> actions, ReadOnlySpan<double> weights,
-        int count, Span<double> gradient)
-    {
-        CheckLength(gradient.Length, "gradient");
-        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "the policy gradient needs at least one sample.");
-        gradient.Clear();
-        int n = ObservationDimension, d = ActionSpace.Dimension;
-        double inv = 1.0 / count;
-        for (int i = 0; i < count; i++)
-            AccumulateScore(observations.Slice(i * n, n), actions.Slice(i * d, d), weights[i] * inv, gradient);
-    }
-
     public double MeanEntropy(ReadOnlySpan<double> observations, int count)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "the mean entropy needs at least one state.");

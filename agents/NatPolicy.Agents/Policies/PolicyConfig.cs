@@ -32,17 +32,18 @@ public sealed record PolicyConfig(
     double RffBandwidth = PolicyConfig.DefaultRffBandwidth,
     double InitialLogStd = PolicyConfig.DefaultInitialLogStd)
 {
-    public const int DefaultRffFeatureCount = 128;
-    public const double DefaultRffBandwidth = 1.0;
+    // The defaults are the training config's (one place each: NatPolicy.Agents.Training's spec records).
+    public const int DefaultRffFeatureCount = Training.RffPolicyConfig.DefaultFeatures;
+    public const double DefaultRffBandwidth = Training.RffPolicyConfig.DefaultBandwidth;
     public const double DefaultInitialLogStd = 0.0;
-    public static readonly IReadOnlyList<int> DefaultHiddenSizes = [64, 64];
+    public static readonly IReadOnlyList<int> DefaultHiddenSizes = Training.MlpPolicyConfig.DefaultHiddenSizes;
 
     /// <summary>The hidden sizes in force (<see cref="DefaultHiddenSizes"/> when <see cref="HiddenSizes"/> is null).</summary>
     [JsonIgnore]
     public IReadOnlyList<int> EffectiveHiddenSizes => HiddenSizes ?? DefaultHiddenSizes;
 
-    /// <summary>Parses "linear", "rff" or "mlp" (case-insensitive); null when the text is none of them.</summary>
-    public static FeatureKind? ParseFeatureKind(string text) => text.Trim().ToLowerInvariant() switch
+    /// <summary>Parses exactly "linear", "rff" or "mlp" (one spelling each); null when the text is none of them.</summary>
+    public static FeatureKind? ParseFeatureKind(string text) => text switch
     {
         "linear" => FeatureKind.Linear,
         "rff" => FeatureKind.Rff,

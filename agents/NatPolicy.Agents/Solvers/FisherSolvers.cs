@@ -45,12 +45,24 @@ public static class FisherSolvers
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown solver kind."),
     };
 
-    /// <summary>Parses "cholesky", "pinv" (or "pseudo-inverse") or "cg" (or "conjugate-gradient"), case-insensitive; null if none.</summary>
-    public static SolverKind? Parse(string text) => text.Trim().ToLowerInvariant() switch
+    /// <summary>The one spelling of each kind, in config files and on the command line.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["cholesky", "pinv", "cg"];
+
+    /// <summary>The spelling of <paramref name="kind"/>: "cholesky", "pinv" or "cg".</summary>
+    public static string Name(SolverKind kind) => kind switch
+    {
+        SolverKind.Cholesky => "cholesky",
+        SolverKind.PseudoInverse => "pinv",
+        SolverKind.ConjugateGradient => "cg",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown solver kind."),
+    };
+
+    /// <summary>Parses exactly "cholesky", "pinv" or "cg" (one spelling each, as <see cref="Names"/>); null otherwise.</summary>
+    public static SolverKind? Parse(string text) => text switch
     {
         "cholesky" => SolverKind.Cholesky,
-        "pinv" or "pseudo-inverse" or "pseudoinverse" => SolverKind.PseudoInverse,
-        "cg" or "conjugate-gradient" or "conjugategradient" => SolverKind.ConjugateGradient,
+        "pinv" => SolverKind.PseudoInverse,
+        "cg" => SolverKind.ConjugateGradient,
         _ => null,
     };
 

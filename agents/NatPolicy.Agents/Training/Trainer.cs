@@ -26,7 +26,6 @@ public sealed class Trainer : ISnapshotable
     private readonly RolloutBuffer _buffer;
     private readonly int[] _stepInEpisode;
     private readonly double[] _actionBlock;
-    private readonly double[] _score;
     private readonly double[] _gradient;
     private readonly double[] _thetaBefore;
     private readonly double[] _thetaAfter;
@@ -54,7 +53,6 @@ public sealed class Trainer : ISnapshotable
         _buffer = new RolloutBuffer(config.RolloutLength(), n, env.SingleObservationSpace.Dimension, env.SingleActionSpace.Dimension);
         _stepInEpisode = new int[n];
         _actionBlock = new double[n * env.SingleActionSpace.Dimension];
-        _score = new double[policy.ParameterCount];
         _gradient = new double[policy.ParameterCount];
         _thetaBefore = new double[policy.ParameterCount];
         _thetaAfter = new double[policy.ParameterCount];
@@ -166,13 +164,7 @@ public sealed class Trainer : ISnapshotable
     private double PolicyGradient(Span<double> g)
     {
         var b = _buffer;
-        g.Clear();
-        for (int row = 0; row < b.Count; row++)
-        {
-            _policy.Score(b.Observation(row), b.Action(row), _score);
-            double w = b.Advantages[row] / b.Count;
-            for (int k = 0; k < g.Length; k++) g[k] += w * _score[k];
-        }
+        _policy.PolicyGradient(b.Observations, b.Actions, b.Advantages, b.Count, g);
         double norm = 0;
         foreach (var x in g) norm += x * x;
         return Math.Sqrt(norm);

@@ -4,25 +4,22 @@ using NatPolicy.Core;
 namespace NatPolicy.Agents.Updates;
 
 /// <summary>
-/// Kakade's natural policy gradient: θ ← θ + α s with s = (F + λI)⁻¹ g and either the normalised step
-/// α = sqrt(2δ / sᵀFs), which moves the quadratic KL model by δ (with s = F⁻¹g, sᵀFs = gᵀF⁻¹g), or a fixed α.
+/// Kakade's natural policy gradient: θ ← θ + α s with s = (F + λI)⁻¹ g and the normalised step
+/// α = sqrt(2δ / sᵀFs), which moves the quadratic KL model by δ (with s = F⁻¹g, sᵀFs = gᵀF⁻¹g).
 /// </summary>
 public sealed class NaturalUpdate : IPolicyUpdate
 {
     private readonly INaturalDirection _direction;
-    private readonly double? _fixedRate;
     private readonly double _maxKl;
     private readonly double[] _s;
     private readonly double[] _theta;
 
     /// <param name="direction">How s is computed (Fisher estimator + solver).</param>
     /// <param name="maxKl">δ of the normalised step.</param>
-    /// <param name="fixedRate">When set, α is this fixed rate instead of the normalised one.</param>
-    public NaturalUpdate(int parameterCount, INaturalDirection direction, double maxKl, double? fixedRate)
+    public NaturalUpdate(int parameterCount, INaturalDirection direction, double maxKl)
     {
         _direction = direction;
         _maxKl = maxKl;
-        _fixedRate = fixedRate;
         _s = new double[parameterCount];
         _theta = new double[parameterCount];
     }
@@ -30,7 +27,7 @@ public sealed class NaturalUpdate : IPolicyUpdate
     public UpdateResult Update(IPolicy policy, RolloutBuffer batch, ReadOnlySpan<double> gradient)
     {
         if (_direction.TryCompute(policy, batch, gradient, _s, out var d) is { } rejected) return rejected;
-        double alpha = _fixedRate ?? Math.Sqrt(2 * _maxKl / d.Curvature);
+        double alpha = Math.Sqrt(2 * _maxKl / d.Curvature);
         if (!double.IsFinite(alpha)) return UpdateResult.Rejected("non-finite step size", d.Iterations, d.Residual);
         policy.GetParameters(_theta);
         Vec.Axpy(_theta, alpha, _s, _theta);

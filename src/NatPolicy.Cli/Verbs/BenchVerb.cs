@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using NatPolicy.Core;
 using NatPolicy.Envs;
@@ -25,22 +26,23 @@ public static class BenchVerb
     private const int Chunk = 1 << 16;
     private const double WarmupFraction = 0.2;
 
-    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
+    /// <summary>The <c>bench</c> command.</summary>
+    public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var args = new Args("bench", argv, ["seconds", "env", "copies"], ["help"]);
-        if (args.Has("help"))
-        {
-            stdout.WriteLine("usage: natpolicy bench [--seconds S] [--env ID] [--copies N]");
-            stdout.WriteLine($"  defaults: --seconds {Fmt.D(DefaultSeconds)} per measurement, --env {DefaultEnv}, --copies {DefaultCopies}");
-            return 0;
-        }
-        args.RequirePositional(0, 0, "no positional arguments");
-        double seconds = args.Double("seconds") ?? DefaultSeconds;
-        if (seconds <= 0) throw new UsageException($"--seconds must be positive (got {Fmt.D(seconds)})");
-        string id = args.String("env") ?? DefaultEnv;
+        var secondsOption = Options.Double("--seconds", "S", "Seconds per measurement (after a 20% warm-up).", DefaultSeconds,
+            s => s > 0 ? null : $"must be positive (got {Fmt.D(s)})");
+        var envOption = Options.Text("--env", "ID", "Environment to measure.", DefaultEnv, EnvRegistry.Ids);
+        var copiesOption = Options.Int("--copies", "N", "Copies in the SyncVectorEnv measurement.", DefaultCopies, 1);
+        var command = new Command("bench", Summary);
+        foreach (var o in new Option[] { secondsOption, envOption, copiesOption }) command.Options.Add(o);
+        command.SetAction(p => Run(p.GetValue(secondsOption)!.Value, p.GetValue(envOption)!, p.GetValue(copiesOption)!.Value, stdout));
+        return command;
+    }
+
+    public static int Run(double seconds, string id, int copies, TextWriter stdout)
+    {
         if (!EnvRegistry.Ids.Contains(id))
             throw new UsageException($"unknown --env '{id}'; registered ids: {string.Join(", ", EnvRegistry.Ids)}");
-        int copies = args.Int("copies", 1) ?? DefaultCopies;
 
         var single = MeasureSingle(id, seconds);
         var vector = MeasureVector(id, copies, seconds);

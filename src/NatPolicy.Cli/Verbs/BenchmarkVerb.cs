@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using NatPolicy.Experiments.Compare;
+using NatPolicy.Experiments.Configuration;
 
 namespace NatPolicy.Cli.Verbs;
 
@@ -10,45 +12,50 @@ namespace NatPolicy.Cli.Verbs;
 /// </summary>
 public static class BenchmarkVerb
 {
-    public const string Usage =
-        "benchmark [--envs ID,ID,...] [--seeds K] [--first-seed S] [--algos vpg,npg,trpo] [--jobs J] [--out DIR] [--eval-episodes E] [--force] [--quiet] | benchmark --resume DIR [--jobs J] [--quiet]";
-
-    public const string Summary = "classic-control suite at the zoo's budgets beside its TRPO figures: natpolicy " + Usage;
-
-    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
+    /// <summary>The <c>benchmark</c> command.</summary>
+    public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var a = new Args("benchmark", argv, ["envs", "seeds", "first-seed", "algos", "jobs", "out", "eval-episodes", "resume"], ["force", "quiet", "help"]);
-        if (a.Has("help"))
+        string all = string.Join(',', ZooTrpoFigure.ClassicControl.Select(f => f.EnvId));
+        var envs = Options.Text("--envs", "ID,...", "Comma-separated env ids, each with a zoo TRPO budget.", all);
+        var algos = CompareVerb.AlgosOption();
+        var seeds = CompareVerb.SeedsOption(3);
+        var firstSeed = CompareVerb.FirstSeedOption();
+        var jobs = CompareVerb.JobsOption();
+        var outDir = Options.Text("--out", "DIR", "Benchmark folder (one comparison per env inside).", Path.Combine("results", "benchmark"));
+        var evalEpisodes = CompareVerb.EvalEpisodesOption();
+        var resume = Options.Text("--resume", "DIR", "Finish the benchmark in DIR as its benchmark.json records it; takes no other run flags.");
+        var force = Options.Switch("--force", "Replace the whole output folder (only a folder holding a benchmark, comparison or run).");
+        var quiet = Options.Switch("--quiet", "No progress display or table.");
+        var command = new Command("benchmark", "The classic-control suite at rl-baselines3-zoo's TRPO budgets (defaults of every algo), one comparison per env, and benchmark.md beside the zoo's published TRPO figures.");
+        foreach (var o in new Option[] { envs, algos, seeds, firstSeed, jobs, outDir, evalEpisodes, resume, force, quiet }) command.Options.Add(o);
+        command.SetAction(p =>
         {
-            stdout.WriteLine("usage: natpolicy " + Usage);
-            stdout.WriteLine("  default: the five classic-control envs, 3 seeds, vpg,npg,trpo, into results/benchmark/");
-            return 0;
-        }
-        a.RequirePositional(0, 0, "only --flags");
-        int jobs = CompareVerb.Jobs(a);
-        bool quiet = a.Has("quiet");
-        var clock = Stopwatch.StartNew();
+            var clock = Stopwatch.StartNew();
+            Benchmark benchmark;
+            if (p.GetValue(resume) is { } resumeDir)
+            {
+                foreach (var o in new Option[] { envs, algos, seeds, firstSeed, outDir, evalEpisodes, force })
+                    if (p.Given(o)) throw new UsageException($"--resume finishes the benchmark as benchmark.json records it; {o.Name} cannot be combined with it");
+                benchmark = CompareVerb.Library(() => Benchmark.Open(resumeDir));
+            }
+            else
+            {
+                var envList = p.GetValue(envs)!.Split(',', StringSplitOptions.TrimEntries);
+                foreach (var env in envList) ConfigResolver.CheckEnv(env);
+                if (envList.Distinct().Count() != envList.Length) throw new UsageException("--envs: an env is listed twice");
+                var algoList = CompareVerb.Algos(p.GetValue(algos)!, "--algos");
+                var seedList = CompareVerb.Seeds(p.GetValue(seeds)!.Value, p.GetValue(firstSeed)!.Value);
+                benchmark = CompareVerb.Library(() => Benchmark.Create(p.GetValue(outDir)!, envList, algoList, seedList,
+                    (env, algo, seed) => ConfigResolver.Resolve(env, algo, null, null, [("seed", seed.ToString(CultureInfo.InvariantCulture))]),
+                    CompareVerb.Evaluation(p.GetValue(evalEpisodes)!.Value), p.GetValue(force)));
+            }
+            return RunAndSummarise(benchmark, p.GetValue(jobs) ?? Environment.ProcessorCount, p.GetValue(quiet), stdout, clock);
+        });
+        return command;
+    }
 
-        Benchmark benchmark;
-        if (a.String("resume") is { } resumeDir)
-        {
-            foreach (var f in new[] { "envs", "seeds", "first-seed", "algos", "out", "eval-episodes", "force" })
-                if (a.Has(f)) throw new UsageException($"--resume finishes the benchmark as benchmark.json records it; --{f} cannot be combined with it");
-            benchmark = CompareVerb.Library(() => Benchmark.Open(resumeDir));
-        }
-        else
-        {
-            var envs = (a.String("envs") ?? string.Join(',', ZooTrpoFigure.ClassicControl.Select(f => f.EnvId))).Split(',', StringSplitOptions.TrimEntries);
-            foreach (var env in envs) ConfigResolver.CheckEnv(env);
-            if (envs.Distinct().Count() != envs.Length) throw new UsageException("--envs: an env is listed twice");
-            var algos = CompareVerb.Algos(a.String("algos") ?? "vpg,npg,trpo", "--algos");
-            var seeds = CompareVerb.Seeds(a, 3);
-            string outDir = a.String("out") ?? Path.Combine("results", "benchmark");
-            benchmark = CompareVerb.Library(() => Benchmark.Create(outDir, envs, algos, seeds,
-                (env, algo, seed) => ConfigResolver.Resolve(env, algo, null, null, c => c with { Seed = seed }),
-                CompareVerb.Evaluation(a), a.Has("force")));
-        }
-
+    private static int RunAndSummarise(Benchmark benchmark, int jobs, bool quiet, TextWriter stdout, Stopwatch clock)
+    {
         var all = benchmark.Comparisons.SelectMany(c => c.Manifest.Cells.Select(cell => (Comparison: c, Cell: cell))).ToArray();
         var index = all.Select((x, i) => (x, i)).ToDictionary(p => (p.x.Comparison, p.x.Cell), p => p.i);
         var progress = CompareProgress.Create(stdout, all.Select(x => $"{x.Comparison.Manifest.EnvId} {x.Cell.Label}").ToArray(),

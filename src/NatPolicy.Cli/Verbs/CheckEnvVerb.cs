@@ -1,4 +1,6 @@
+using System.CommandLine;
 using NatPolicy.Envs;
+using NatPolicy.Experiments.Configuration;
 
 namespace NatPolicy.Cli.Verbs;
 
@@ -9,36 +11,33 @@ namespace NatPolicy.Cli.Verbs;
 /// </summary>
 public static class CheckEnvVerb
 {
-    public const string Name = "checkenv";
-
-    public const string Usage = "checkenv ID [--seed N] [--episodes 3]";
-
-    public const string Summary = "check an environment's contract (spaces, seeding, step rules, snapshots): natpolicy " + Usage;
-
-    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
+    /// <summary>The <c>checkenv</c> command.</summary>
+    public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var a = new Args(Name, argv, ["seed", "episodes"], ["help"]);
-        if (a.Has("help"))
+        var id = new Argument<string>("ID") { Description = "A registered env id (built-in, or registered by the program hosting the verbs).", Arity = ArgumentArity.ZeroOrOne };
+        id.CompletionSources.Add(ConfigOptions.Envs.ToArray());
+        var seed = Options.Long("--seed", "N", "Seed of the first reset. [default: 0]", 0, "must be ≥ 0");
+        var episodes = Options.Int("--episodes", "N", "Episodes of random actions for the step checks.", 3, 1);
+        var command = new Command("checkenv", "Check an environment's contract, in the spirit of Gymnasium's check_env: spaces, reset seeding, "
+            + "observations in the space, the step contract, Step before Reset and after the end, invalid actions, snapshots and state access. "
+            + "Exit 0: no check failed; 1: a check failed; 2: bad input.");
+        command.Arguments.Add(id);
+        command.Options.Add(seed);
+        command.Options.Add(episodes);
+        command.SetAction(p =>
         {
-            stdout.WriteLine("usage: natpolicy " + Usage);
-            stdout.WriteLine("  Checks spaces, reset seeding, observations in the space, the step contract, Step before Reset and after");
-            stdout.WriteLine("  the end, invalid actions, snapshots and state access. Exit 0: no check failed; 1: a check failed; 2: bad input.");
-            return 0;
-        }
-        a.RequirePositional(1, 1, "one environment id");
-        string id = a.Positional[0];
-        ConfigResolver.CheckEnv(id);
-        long seed = a.Long("seed", min: 0) ?? 0;
-        int episodes = a.Int("episodes", min: 1) ?? 3;
-
-        var findings = EnvChecker.Check(id, (ulong)seed, episodes);
-        foreach (var f in findings)
-            stdout.WriteLine($"{Label(f.Outcome)} {f.Check,-18} {f.Detail}");
-        int failed = findings.Count(f => f.Outcome == CheckOutcome.Fail);
-        stdout.WriteLine(failed == 0
-            ? $"verdict: OK: {id} passed {findings.Count(f => f.Outcome == CheckOutcome.Pass)} checks ({findings.Count(f => f.Outcome == CheckOutcome.Warn)} warnings, {findings.Count(f => f.Outcome == CheckOutcome.Skip)} skipped)"
-            : $"verdict: FAIL: {failed} of {findings.Count} checks failed for {id}");
-        return failed == 0 ? 0 : 1;
+            string env = p.GetValue(id) ?? throw new UsageException($"an environment id is required; valid ids: {string.Join(", ", EnvRegistry.Ids)}");
+            ConfigResolver.CheckEnv(env);
+            var findings = EnvChecker.Check(env, (ulong)(p.GetValue(seed) ?? 0), p.GetValue(episodes)!.Value);
+            foreach (var f in findings)
+                stdout.WriteLine($"{Label(f.Outcome)} {f.Check,-18} {f.Detail}");
+            int failed = findings.Count(f => f.Outcome == CheckOutcome.Fail);
+            stdout.WriteLine(failed == 0
+                ? $"verdict: OK: {env} passed {findings.Count(f => f.Outcome == CheckOutcome.Pass)} checks ({findings.Count(f => f.Outcome == CheckOutcome.Warn)} warnings, {findings.Count(f => f.Outcome == CheckOutcome.Skip)} skipped)"
+                : $"verdict: FAIL: {failed} of {findings.Count} checks failed for {env}");
+            return failed == 0 ? 0 : 1;
+        });
+        return command;
     }
 
     private static string Label(CheckOutcome o) => o switch

@@ -1,57 +1,75 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using NatPolicy.Agents.Training;
 using NatPolicy.Envs;
 using NatPolicy.Experiments.Compare;
+using NatPolicy.Experiments.Configuration;
 using NatPolicy.Experiments.Runs;
 
 namespace NatPolicy.Cli.Verbs;
 
 /// <summary>
-/// <c>natpolicy compare</c>: parses the flags, resolves every (algo, seed) cell's config as <c>train</c> would, and
-/// hands them to <see cref="Comparison"/> (folder, parallel cells, resume, final evaluation, summary); then draws
-/// the figures.
+/// <c>natpolicy compare</c>: parses the flags, resolves every (algo, seed) cell's config through the library resolver
+/// as <c>train</c> does, and hands them to <see cref="Comparison"/> (folder, parallel cells, resume, final
+/// evaluation, summary); then draws the figures. Each cell is single-threaded and fully seeded, so the files do not
+/// depend on <c>--jobs</c>.
 /// </summary>
 public static class CompareVerb
 {
-    public const string Usage =
-        "compare --env ID [--algos vpg,npg,trpo] [--seeds K] [--first-seed S] [--steps N] [--steps-for ALGO=N[,ALGO=N]] [--config FILE.json] [--out DIR] [--jobs J] [--threshold R] [--delta D] [--batch B] [--eval-episodes E] [--force] [--quiet] | compare --resume DIR [--jobs J] [--quiet]";
-
-    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
+    /// <summary>The <c>compare</c> command.</summary>
+    public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var a = new Args("compare", argv, ["env", "algos", "seeds", "first-seed", "steps", "steps-for", "config", "out", "jobs", "delta", "batch", "threshold", "eval-episodes", "resume"], ["force", "quiet", "help"]);
-        if (a.Has("help"))
+        var env = Options.Text("--env", "ID", "Gymnasium env id (required unless --resume).", allowed: ConfigOptions.Envs);
+        var algos = AlgosOption();
+        var seeds = SeedsOption(5);
+        var firstSeed = FirstSeedOption();
+        var cfg = new ConfigOptions();
+        cfg.Steps.Description = "Environment steps for every algo (total_steps). [default: the env's npg budget, see --print-config of train]";
+        cfg.Delta.Description += " Applies to the npg and trpo cells only.";
+        var stepsFor = Options.Text("--steps-for", "ALGO=N,...", "Give some algos their own budget (e.g. vpg=300000); the budgets are then printed in summary.md and on the figure.");
+        var outDir = Options.Text("--out", "DIR", "Comparison folder. [default: results/ENV__compare]");
+        var jobs = JobsOption();
+        var threshold = Options.Double("--threshold", "R", "Return that counts as solved. [default: the env's reward threshold]");
+        var evalEpisodes = EvalEpisodesOption();
+        var resume = Options.Text("--resume", "DIR", "Finish the comparison in DIR as its comparison.json records it (partial cells from their checkpoints) and rebuild its summary; takes no other run flags.");
+        var force = Options.Switch("--force", "Replace the whole output folder (only a folder holding a comparison, run or benchmark).");
+        var quiet = Options.Switch("--quiet", "No progress display or summary.");
+        var command = new Command("compare", "Compare algorithms across seeds: every (algo, seed) cell trained as train would, each final policy evaluated deterministically, then summary.csv/.md, cells.csv and learning curves.");
+        foreach (var o in new Option[] { env, algos, seeds, firstSeed }) command.Options.Add(o);
+        cfg.AddTo(command);
+        foreach (var o in new Option[] { stepsFor, outDir, jobs, threshold, evalEpisodes, resume, force, quiet }) command.Options.Add(o);
+        command.SetAction(p =>
         {
-            stdout.WriteLine("usage: natpolicy " + Usage);
-            stdout.WriteLine("  every algo trains for the same budget (--steps, or the env's npg default) unless --steps-for gives an algo its own;");
-            stdout.WriteLine("  --force replaces the whole output folder; --resume DIR finishes an interrupted comparison and rebuilds its summary");
-            return 0;
-        }
-        a.RequirePositional(0, 0, "only --flags");
-        int jobs = Jobs(a);
-        bool quiet = a.Has("quiet");
-        var clock = Stopwatch.StartNew();
+            var clock = Stopwatch.StartNew();
+            Comparison comparison;
+            if (p.GetValue(resume) is { } resumeDir)
+            {
+                foreach (var o in new Option[] { env, algos, seeds, firstSeed, cfg.Config, cfg.Set, cfg.Steps, cfg.Batch, cfg.Delta, stepsFor, outDir, threshold, evalEpisodes, force })
+                    if (p.Given(o)) throw new UsageException($"--resume finishes the comparison as comparison.json records it; {o.Name} cannot be combined with it");
+                comparison = Library(() => Comparison.Open(resumeDir));
+            }
+            else
+            {
+                string id = p.GetValue(env) ?? throw new UsageException($"--env is required; valid ids: {string.Join(", ", EnvRegistry.Ids)}");
+                ConfigResolver.CheckEnv(id);
+                var algoList = Algos(p.GetValue(algos)!, "--algos");
+                var seedList = Seeds(p.GetValue(seeds)!.Value, p.GetValue(firstSeed)!.Value);
+                var budgets = StepsFor(p.GetValue(stepsFor), algoList);
+                string dir = p.GetValue(outDir) ?? Path.Combine("results", $"{id}__compare");
+                double? limit = p.GetValue(threshold) ?? EnvRegistry.Spec(id).RewardThreshold;
+                // Every cell's config is resolved before any work, so bad input fails fast and nothing is written.
+                var configs = Comparison.PlanCells(algoList, seedList,
+                    (algo, seed) => cfg.Resolve(p, id, algo, [("seed", seed.ToString(CultureInfo.InvariantCulture))], deltaOnlyWhereItApplies: true), budgets);
+                comparison = Library(() => Comparison.Create(dir, limit, configs, Evaluation(p.GetValue(evalEpisodes)!.Value), p.GetValue(force)));
+            }
+            return RunAndSummarise(comparison, p.GetValue(jobs) ?? Environment.ProcessorCount, p.GetValue(quiet), stdout, clock);
+        });
+        return command;
+    }
 
-        Comparison comparison;
-        if (a.String("resume") is { } resumeDir)
-        {
-            foreach (var f in new[] { "env", "algos", "seeds", "first-seed", "steps", "steps-for", "config", "out", "delta", "batch", "threshold", "eval-episodes", "force" })
-                if (a.Has(f)) throw new UsageException($"--resume finishes the comparison as comparison.json records it; --{f} cannot be combined with it");
-            comparison = Library(() => Comparison.Open(resumeDir));
-        }
-        else
-        {
-            string env = a.String("env") ?? throw new UsageException($"--env is required; valid ids: {string.Join(", ", EnvRegistry.Ids)}");
-            ConfigResolver.CheckEnv(env);
-            var algos = Algos(a.String("algos") ?? "vpg,npg,trpo", "--algos");
-            var seeds = Seeds(a, 5);
-            var stepsFor = StepsFor(a.String("steps-for"), algos);
-            string outDir = a.String("out") ?? Path.Combine("results", $"{env}__compare");
-            double? threshold = a.Double("threshold") ?? EnvRegistry.Spec(env).RewardThreshold;
-            var configs = Comparison.PlanCells(algos, seeds, (algo, seed) => TrainVerb.Resolve(CellArgs(a, env, algo, seed)), stepsFor);
-            comparison = Library(() => Comparison.Create(outDir, threshold, configs, Evaluation(a), a.Has("force")));
-        }
-
+    private static int RunAndSummarise(Comparison comparison, int jobs, bool quiet, TextWriter stdout, Stopwatch clock)
+    {
         var cells = comparison.Manifest.Cells;
         var progress = CompareProgress.Create(stdout, cells.Select(c => c.Label).ToArray(), cells.Select(c => c.TotalSteps).ToArray(), quiet);
         progress.Run(report => Library(() =>
@@ -77,12 +95,17 @@ public static class CompareVerb
         return 0;
     }
 
-    internal static int Jobs(Args a)
-    {
-        int jobs = a.Int("jobs") ?? Environment.ProcessorCount;
-        if (jobs < 1) throw new UsageException($"--jobs must be at least 1 (got {jobs})");
-        return jobs;
-    }
+    internal static Option<string> AlgosOption() =>
+        Options.Text("--algos", "LIST", $"Comma-separated update rules, each one of {string.Join(", ", TrainConfig.Algos)}.", "vpg,npg,trpo");
+
+    internal static Option<int?> SeedsOption(int defaultCount) => Options.Int("--seeds", "K", "Seeds per algo.", defaultCount, 1);
+
+    internal static Option<long?> FirstSeedOption() => Options.Long("--first-seed", "S", "First seed (seeds S … S+K−1). [default: 0]", 0, "must be ≥ 0");
+
+    internal static Option<int?> JobsOption() => Options.Int("--jobs", "J", "Cells trained in parallel. [default: the processor count]", null, 1);
+
+    internal static Option<int?> EvalEpisodesOption() =>
+        Options.Int("--eval-episodes", "E", "Episodes of the final deterministic evaluation of every cell.", EvaluationSettings.Final.Episodes, 1);
 
     /// <summary>A comma-separated list of distinct known algos.</summary>
     internal static string[] Algos(string list, string flag)
@@ -95,23 +118,16 @@ public static class CompareVerb
         return algos;
     }
 
-    /// <summary>--seeds K from --first-seed S: S, S+1, …, S+K−1.</summary>
-    internal static ulong[] Seeds(Args a, int defaultCount)
+    /// <summary>--seeds K from --first-seed S: S, S+1, …, S+K−1 (refused when S+K−1 passes 2⁶⁴−1).</summary>
+    internal static ulong[] Seeds(int count, long first)
     {
-        int seeds = a.Int("seeds") ?? defaultCount;
-        if (seeds < 1) throw new UsageException($"--seeds must be at least 1 (got {seeds})");
-        long firstSeed = a.Long("first-seed") ?? 0;
-        if (firstSeed < 0) throw new UsageException($"--first-seed must be ≥ 0 (got {firstSeed})");
-        return Enumerable.Range(0, seeds).Select(k => (ulong)firstSeed + (ulong)k).ToArray();
+        if ((ulong)first > ulong.MaxValue - (ulong)(count - 1))
+            throw new UsageException($"--first-seed {first} with --seeds {count} passes the largest seed 2^64-1");
+        return Enumerable.Range(0, count).Select(k => (ulong)first + (ulong)k).ToArray();
     }
 
-    /// <summary>--eval-episodes E: the final deterministic evaluation of every cell (default 100).</summary>
-    internal static EvaluationSettings Evaluation(Args a)
-    {
-        int episodes = a.Int("eval-episodes") ?? EvaluationSettings.Final.Episodes;
-        if (episodes < 1) throw new UsageException($"--eval-episodes must be at least 1 (got {episodes})");
-        return EvaluationSettings.Final with { Episodes = episodes };
-    }
+    /// <summary>--eval-episodes E: the final deterministic evaluation of every cell.</summary>
+    internal static EvaluationSettings Evaluation(int episodes) => EvaluationSettings.Final with { Episodes = episodes };
 
     /// <summary>--steps-for vpg=300000,trpo=50000: an explicit budget for some algos.</summary>
     private static Dictionary<string, long> StepsFor(string? text, IReadOnlyList<string> algos)
@@ -128,14 +144,6 @@ public static class CompareVerb
             if (!budgets.TryAdd(kv[0], steps)) throw new UsageException($"--steps-for: {kv[0]} is given twice");
         }
         return budgets;
-    }
-
-    private static Args CellArgs(Args a, string env, string algo, ulong seed)
-    {
-        var list = new List<string> { "--env", env, "--algo", algo, "--seed", seed.ToString(CultureInfo.InvariantCulture) };
-        foreach (var f in new[] { "steps", "config", "delta", "batch" })
-            if (a.String(f) is { } v) { list.Add("--" + f); list.Add(v); }
-        return new Args("compare", list, ["env", "algo", "seed", "steps", "config", "delta", "batch"]);
     }
 
     /// <summary>Runs a library call, turning its one-line refusals into usage errors (exit 2).</summary>

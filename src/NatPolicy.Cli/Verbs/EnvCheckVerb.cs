@@ -1,3 +1,4 @@
+using System.CommandLine;
 using NatPolicy.Core;
 using NatPolicy.Envs.Reference;
 
@@ -14,21 +15,27 @@ public static class EnvCheckVerb
 
     public const string Summary = "replay Gymnasium reference trajectories and compare bit for bit";
 
-    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
+    /// <summary>The <c>envcheck</c> command.</summary>
+    public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var args = new Args(Name, argv, [], ["help"]);
-        if (args.Has("help"))
+        var filesArgument = new Argument<string[]>("FILE.json")
         {
-            stdout.WriteLine("usage: natpolicy envcheck FILE.json [FILE.json ...]");
-            stdout.WriteLine("  Replays each reference file (SetState(initial_state), recorded actions, TimeLimit rule) and");
-            stdout.WriteLine("  reports the largest differences. Exit 0: all exact; 1: a mismatch; 2: bad input.");
-            return 0;
-        }
-        if (args.Positional.Count == 0)
+            Description = "Reference recordings (data/gymnasium-reference/*.json): each is replayed (SetState(initial_state), recorded actions, TimeLimit rule). Exit 0: all exact; 1: a mismatch; 2: bad input.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var command = new Command(Name, Summary);
+        command.Arguments.Add(filesArgument);
+        command.SetAction(p => Run(p.GetValue(filesArgument) ?? [], stdout));
+        return command;
+    }
+
+    public static int Run(IReadOnlyList<string> paths, TextWriter stdout)
+    {
+        if (paths.Count == 0)
             throw new UsageException("no reference files given; usage: natpolicy envcheck FILE.json [FILE.json ...]");
 
         var files = new List<ReferenceFile>();
-        foreach (string path in args.Positional)
+        foreach (string path in paths)
         {
             try
             {

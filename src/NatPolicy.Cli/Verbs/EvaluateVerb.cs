@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Globalization;
 using NatPolicy.Core;
 using NatPolicy.Envs;
+using NatPolicy.Experiments.Configuration;
 using NatPolicy.Experiments.Runs;
 
 namespace NatPolicy.Cli.Verbs;
@@ -8,23 +10,27 @@ namespace NatPolicy.Cli.Verbs;
 /// <summary><c>natpolicy evaluate</c>: runs a saved policy for whole episodes and reports the return.</summary>
 public static class EvaluateVerb
 {
-    public const string Usage = "evaluate --policy DIR/policy.json [--env ID] [--episodes 100] [--seed N] [--deterministic] [--json] [--record FILE.json]";
-
-    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
+    /// <summary>The <c>evaluate</c> command.</summary>
+    public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var a = new Args("evaluate", argv, ["policy", "env", "episodes", "seed", "record"], ["deterministic", "json", "help"]);
-        if (a.Has("help"))
-        {
-            stdout.WriteLine("usage: natpolicy " + Usage);
-            return 0;
-        }
-        a.RequirePositional(0, 0, "only --flags");
-        string path = a.String("policy") ?? throw new UsageException("--policy FILE is required (a policy.json written by train)");
+        var policyOption = Options.Text("--policy", "FILE", "A policy.json written by train, or its run folder (required).");
+        var envOption = Options.Text("--env", "ID", "Evaluate on this env instead of the one the policy was trained on.", allowed: ConfigOptions.Envs);
+        var episodesOption = Options.Int("--episodes", "N", "Whole episodes to run.", 100, 1);
+        var seedOption = Options.Long("--seed", "N", "Seed of the first episode's reset and of action sampling. [default: 0]", 0, "must be ≥ 0");
+        var deterministicOption = Options.Switch("--deterministic", "Take the mean/argmax action instead of sampling.");
+        var jsonOption = Options.Switch("--json", "Print one JSON object (settings, return statistics, and every episode's seed, return and length) instead of a line of text.");
+        var recordOption = Options.Text("--record", "FILE.json", "Also write the episodes it ran in the reference-file format (data/gymnasium-reference/README.md), which envcheck replays; needs an env whose state can be read (IStatefulEnv).");
+        var command = new Command("evaluate", "Evaluate a saved policy for whole episodes and report the return.");
+        foreach (var o in new Option[] { policyOption, envOption, episodesOption, seedOption, deterministicOption, jsonOption, recordOption }) command.Options.Add(o);
+        command.SetAction(p => Run(p.GetValue(policyOption), p.GetValue(envOption), p.GetValue(episodesOption)!.Value, p.GetValue(seedOption) ?? 0,
+            p.GetValue(deterministicOption), p.GetValue(jsonOption), p.GetValue(recordOption), stdout));
+        return command;
+    }
+
+    private static int Run(string? policyFlag, string? envFlag, int episodes, long seed, bool deterministic, bool json, string? recordPath, TextWriter stdout)
+    {
+        string path = policyFlag ?? throw new UsageException("--policy FILE is required (a policy.json written by train)");
         if (Directory.Exists(path)) path = Path.Combine(path, RunFolder.PolicyFile);
-        int episodes = a.Int("episodes") ?? 100;
-        if (episodes < 1) throw new UsageException($"--episodes must be at least 1 (got {episodes})");
-        long seed = a.Long("seed") ?? 0;
-        if (seed < 0) throw new UsageException($"--seed must be ≥ 0 (got {seed})");
 
         PolicyFile file;
         try
@@ -35,7 +41,7 @@ public static class EvaluateVerb
         {
             throw new UsageException(e.Message);
         }
-        string envId = a.String("env") ?? file.EnvId;
+        string envId = envFlag ?? file.EnvId;
         ConfigResolver.CheckEnv(envId);
         var env = EnvRegistry.Make(envId);
         var (policy, normalizer) = Build(file, path);
@@ -43,13 +49,13 @@ public static class EvaluateVerb
             throw new UsageException($"policy {path} (trained on {file.EnvId}: {policy.ObservationDimension} observations, actions {policy.ActionSpace}) " +
                 $"does not fit {envId} ({env.ObservationSpace.Dimension} observations, actions {env.ActionSpace})");
 
-        var settings = new EvaluationSettings(episodes, (ulong)seed, a.Has("deterministic"));
+        var settings = new EvaluationSettings(episodes, (ulong)seed, deterministic);
         Evaluation run;
-        if (a.String("record") is { } recordPath)
+        if (recordPath is not null)
         {
             if (EnvRegistry.MakeUnwrapped(envId) is not IStatefulEnv)
                 throw new UsageException($"--record: {envId} does not implement IStatefulEnv (its state cannot be read), so its episodes cannot be recorded");
-            (run, var recording) = Evaluation.RunRecorded(envId, policy, normalizer, episodes, settings.FirstSeed, settings.Deterministic);
+            (run, var recording) = Evaluation.RunRecorded(envId, policy, normalizer, episodes, settings.FirstSeed, deterministic);
             try
             {
                 recording.Save(recordPath);
@@ -61,18 +67,18 @@ public static class EvaluateVerb
         }
         else
         {
-            run = Evaluation.Run(env, policy, normalizer, episodes, settings.FirstSeed, settings.Deterministic);
+            run = Evaluation.Run(env, policy, normalizer, episodes, settings.FirstSeed, deterministic);
         }
         var result = EvaluationFile.From(envId, settings, run);
-        if (a.Has("json"))
+        if (json)
         {
             stdout.WriteLine(result.ToJson(indented: false));
         }
         else
         {
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{envId}: return {result.ReturnMean:F2} ± {result.ReturnStd:F2} (std) over {episodes} episodes ({(settings.Deterministic ? "deterministic" : "sampled")} actions), length {result.LengthMean:F1}"));
-            if (a.String("record") is { } recorded) stdout.WriteLine($"recorded {episodes} episodes to {recorded} (replay: natpolicy envcheck {recorded})");
+                $"{envId}: return {result.ReturnMean:F2} ± {result.ReturnStd:F2} (std) over {episodes} episodes ({(deterministic ? "deterministic" : "sampled")} actions), length {result.LengthMean:F1}"));
+            if (recordPath is not null) stdout.WriteLine($"recorded {episodes} episodes to {recordPath} (replay: natpolicy envcheck {recordPath})");
         }
         return 0;
     }

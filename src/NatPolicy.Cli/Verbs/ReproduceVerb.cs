@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using NatPolicy.Cli.Plotting;
@@ -30,26 +31,37 @@ public static class ReproduceVerb
 
     public const string Summary = "re-run a classic natural-gradient result (kakade-twostate, kakade-lqr, empirical-fisher, invariance, ...)";
 
-    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
+    /// <summary>The <c>reproduce</c> command.</summary>
+    public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var args = new Args(Name, argv, ["out"], ["help"]);
-        if (args.Has("help"))
-        {
-            stdout.WriteLine("usage: natpolicy reproduce NAME [--out DIR]   (default DIR: results/reproduce/NAME)");
-            foreach (var r in Reproductions) stdout.WriteLine($"  {r.Name,-26} {r.Summary}");
-            return 0;
-        }
         string names = string.Join(", ", Reproductions.Select(r => r.Name));
-        args.RequirePositional(1, 1, $"one reproduction name ({names})");
-        string name = args.Positional[0];
-        var repro = Reproductions.FirstOrDefault(r => r.Name == name)
-            ?? throw new UsageException($"unknown reproduction '{name}'; allowed: {names}");
-        string outDir = args.String("out") ?? Path.Combine("results", "reproduce", name);
-        Directory.CreateDirectory(outDir);
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        foreach (var line in repro.Run(outDir)) stdout.WriteLine(line);
-        stdout.WriteLine($"wrote {Path.Combine(outDir, name)}.{{csv,png,svg}} and {Path.Combine(outDir, "report.md")} in {sw.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
-        return 0;
+        var nameArgument = new Argument<string[]>("NAME")
+        {
+            Description = "The reproduction: " + string.Join("; ", Reproductions.Select(r => $"{r.Name}: {r.Summary}")),
+            Arity = ArgumentArity.ZeroOrMore,
+            HelpName = "NAME",
+        };
+        nameArgument.CompletionSources.Add(Reproductions.Select(r => r.Name).ToArray());
+        var outOption = Options.Text("--out", "DIR", "Output folder. [default: results/reproduce/NAME]");
+        var command = new Command(Name, Summary);
+        command.Arguments.Add(nameArgument);
+        command.Options.Add(outOption);
+        command.SetAction(p =>
+        {
+            var given = p.GetValue(nameArgument) ?? [];
+            if (given.Length == 0) throw new UsageException($"missing one reproduction name ({names})");
+            if (given.Length > 1) throw new UsageException($"unexpected argument '{given[1]}' (expected one reproduction name ({names}))");
+            string name = given[0];
+            var repro = Reproductions.FirstOrDefault(r => r.Name == name)
+                ?? throw new UsageException($"unknown reproduction '{name}'; allowed: {names}");
+            string outDir = p.GetValue(outOption) ?? Path.Combine("results", "reproduce", name);
+            Directory.CreateDirectory(outDir);
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            foreach (var line in repro.Run(outDir)) stdout.WriteLine(line);
+            stdout.WriteLine($"wrote {Path.Combine(outDir, name)}.{{csv,png,svg}} and {Path.Combine(outDir, "report.md")} in {sw.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
+            return 0;
+        });
+        return command;
     }
 
     private static string G(double x, int digits = 3) => Fmt.G(x, digits);
@@ -295,8 +307,8 @@ public static class ReproduceVerb
 
         var md = new StringBuilder();
         md.Append("# empirical-fisher (part b): CartPole\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"NPG with the `train` defaults on {c.EnvId} (linear softmax, observation normalisation on, δ = {G(c.Training("exact", 0).MaxKl)}, ");
-        md.Append(CultureInfo.InvariantCulture, $"damping {G(c.Training("exact", 0).Damping)}, Cholesky), fisher = exact (E_a~π[s sᵀ] per state) vs fisher = empirical ((1/N) Σ sᵢsᵢᵀ at the sampled actions), ");
+        md.Append(CultureInfo.InvariantCulture, $"NPG with the `train` defaults on {c.EnvId} (linear softmax, observation normalisation on, δ = {G(((NatPolicy.Agents.Training.NpgConfig)c.Training("exact", 0).Algo).MaxKl)}, ");
+        md.Append(CultureInfo.InvariantCulture, $"damping {G(((NatPolicy.Agents.Training.NpgConfig)c.Training("exact", 0).Algo).Damping)}, Cholesky), fisher = exact (E_a~π[s sᵀ] per state) vs fisher = empirical ((1/N) Σ sᵢsᵢᵀ at the sampled actions), ");
         md.Append(CultureInfo.InvariantCulture, $"seeds 0–{c.Seeds - 1} for both. Steps to {G(c.Threshold)}: first iteration with mean episode return ≥ {G(c.Threshold)} (∞: never).\n\n");
         md.Append("| Fisher | median steps | reached | sd of steps (reached seeds) | IQR of steps | final return mean | final return sd |\n|---|---|---|---|---|---|---|\n");
         foreach (var arm in arms)

@@ -1,6 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
 using NatPolicy.Agents.Training;
-using NatPolicy.Core;
 using NatPolicy.Experiments.Runs;
 
 namespace NatPolicy.Cli.Verbs;
@@ -8,80 +8,60 @@ namespace NatPolicy.Cli.Verbs;
 /// <summary><c>natpolicy train</c>: one run into its folder (config.json, progress.csv, policy.json, checkpoints, learning curve).</summary>
 public static class TrainVerb
 {
-    public const string Usage =
-        "train --env ID --algo vpg|npg|trpo --seed N [--steps TOTAL_ENV_STEPS] [--config FILE.json] [--delta D] [--batch B] [--out DIR] [--force] [--quiet] [--print-config] | train --resume DIR";
-
-    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
+    /// <summary>The <c>train</c> command.</summary>
+    public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var a = new Args("train", argv, ["env", "algo", "seed", "steps", "config", "out", "resume", "delta", "batch"], ["force", "quiet", "help", "print-config"]);
-        if (a.Has("help"))
+        var env = Options.Text("--env", "ID", "Gymnasium env id (or env_id in --config).", allowed: ConfigOptions.Envs);
+        var algo = Options.Text("--algo", "ALGO", "Update rule (or algo.name in --config).", allowed: TrainConfig.Algos);
+        var seed = Options.Seed("--seed", "The run's seed (0 … 2^64−1).", null);
+        seed.Description += " [default: 0, or seed in --config]";
+        var cfg = new ConfigOptions();
+        var outDir = Options.Text("--out", "DIR", "Run folder. [default: results/ENV__ALGO__sSEED]");
+        var resume = Options.Text("--resume", "DIR", "Continue the run in DIR from its newest checkpoint (its config.json, version 1 or 2, decides everything; no other config flags).");
+        var force = Options.Switch("--force", "Replace a run already in the output folder.");
+        var quiet = Options.Switch("--quiet", "Print nothing while training.");
+        var printConfig = Options.Switch("--print-config", "Print the resolved config (config.json, format_version 2) and exit.");
+        var command = new Command("train", "Train one agent into a run folder (config.json, progress.csv, policy.json, checkpoints/, learning curve).");
+        foreach (var o in new Option[] { env, algo, seed }) command.Options.Add(o);
+        cfg.AddTo(command);
+        foreach (var o in new Option[] { outDir, resume, force, quiet, printConfig }) command.Options.Add(o);
+        command.SetAction(p =>
         {
-            stdout.WriteLine("usage: natpolicy " + Usage);
-            stdout.WriteLine("  --delta sets max_kl (δ), --batch sets steps_per_iteration; every other setting comes from --config (keys: "
-                + string.Join(", ", TrainConfig.Keys) + ")");
-            return 0;
-        }
-        a.RequirePositional(0, 0, "only --flags");
-        bool quiet = a.Has("quiet");
-
-        TrainingRun run;
-        if (a.String("resume") is { } resumeDir)
-        {
-            foreach (var f in new[] { "env", "algo", "seed", "steps", "config", "out", "force", "delta", "batch" })
-                if (a.Has(f)) throw new UsageException($"--resume continues the saved config; --{f} cannot be combined with it");
-            run = Open(resumeDir, null, FolderMode.Resume);
-            if (!quiet) stdout.WriteLine($"resuming {run.Config.EnvId} {run.Config.Algo} seed {run.Config.Seed} at iteration {run.Trainer.Iteration} ({run.Trainer.EnvSteps} env steps)");
-        }
-        else
-        {
-            var config = Resolve(a);
-            if (a.Has("print-config"))
+            bool isQuiet = p.GetValue(quiet);
+            TrainingRun run;
+            if (p.GetValue(resume) is { } resumeDir)
             {
-                stdout.WriteLine(config.ToJson());
-                return 0;
+                foreach (var o in new Option[] { env, algo, seed, cfg.Steps, cfg.Config, cfg.Set, outDir, force, cfg.Delta, cfg.Batch, printConfig })
+                    if (p.Given(o)) throw new UsageException($"--resume continues the saved config; {o.Name} cannot be combined with it");
+                run = Open(resumeDir, null, FolderMode.Resume);
+                if (!isQuiet) stdout.WriteLine($"resuming {run.Config.EnvId} {run.Config.AlgoName} seed {run.Config.Seed} at iteration {run.Trainer.Iteration} ({run.Trainer.EnvSteps} env steps)");
             }
-            string outDir = a.String("out") ?? DefaultFolder(config);
-            run = Open(outDir, config, a.Has("force") ? FolderMode.Force : FolderMode.New);
-        }
+            else
+            {
+                var extra = p.GetValue(seed) is { } s ? new[] { ("seed", s.ToString(CultureInfo.InvariantCulture)) } : [];
+                var config = cfg.Resolve(p, p.GetValue(env), p.GetValue(algo), extra);
+                if (p.GetValue(printConfig))
+                {
+                    stdout.WriteLine(config.ToJson());
+                    return 0;
+                }
+                run = Open(p.GetValue(outDir) ?? DefaultFolder(config), config, p.GetValue(force) ? FolderMode.Force : FolderMode.New);
+            }
 
-        var rows = run.Run(quiet ? null : row => stdout.WriteLine(Line(row)));
-        Figures.SaveLearningCurve(run.Folder.Path);
-        if (!quiet)
-        {
-            string checkpoints = run.Trainer.CanSnapshot ? $", {RunFolder.CheckpointDir}/" : " (no checkpoints: the env is not ISnapshotable)";
-            stdout.WriteLine($"wrote {run.Folder.Path}: {RunFolder.ConfigFile}, {RunFolder.ProgressFile}, {RunFolder.PolicyFile}, learning_curve.png/.svg{checkpoints}");
-        }
-        return 0;
-    }
-
-    /// <summary>Resolves the config of a fresh run from its flags (also used by compare).</summary>
-    internal static TrainConfig Resolve(Args a)
-    {
-        string? json = ConfigResolver.ReadConfigFile(a.String("config"));
-        long? steps = a.Long("steps");
-        if (steps is <= 0) throw new UsageException($"--steps must be positive (got {steps})");
-        int? batch = a.Int("batch");
-        if (batch is <= 0) throw new UsageException($"--batch must be positive (got {batch})");
-        double? delta = a.Double("delta");
-        if (delta is <= 0) throw new UsageException($"--delta must be positive (got {Fmt.D(delta!.Value)})");
-        ulong? seed = null;
-        if (a.String("seed") is { } s)
-        {
-            if (!ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v))
-                throw new UsageException($"--seed must be a non-negative integer (got '{s}')");
-            seed = v;
-        }
-        return ConfigResolver.Resolve(a.String("env"), a.String("algo"), json, a.String("config"), c => c with
-        {
-            Seed = seed ?? c.Seed,
-            TotalSteps = steps ?? c.TotalSteps,
-            StepsPerIteration = batch ?? c.StepsPerIteration,
-            MaxKl = delta ?? c.MaxKl,
+            run.Run(isQuiet ? null : row => stdout.WriteLine(Line(row)));
+            Figures.SaveLearningCurve(run.Folder.Path);
+            if (!isQuiet)
+            {
+                string checkpoints = run.Trainer.CanSnapshot ? $", {RunFolder.CheckpointDir}/" : " (no checkpoints: the env is not ISnapshotable)";
+                stdout.WriteLine($"wrote {run.Folder.Path}: {RunFolder.ConfigFile}, {RunFolder.ProgressFile}, {RunFolder.PolicyFile}, learning_curve.png/.svg{checkpoints}");
+            }
+            return 0;
         });
+        return command;
     }
 
     internal static string DefaultFolder(TrainConfig c) =>
-        Path.Combine("results", $"{c.EnvId}__{c.Algo}__s{c.Seed.ToString(CultureInfo.InvariantCulture)}");
+        Path.Combine("results", $"{c.EnvId}__{c.AlgoName}__s{c.Seed.ToString(CultureInfo.InvariantCulture)}");
 
     internal static TrainingRun Open(string dir, TrainConfig? config, FolderMode mode)
     {

@@ -74,26 +74,26 @@ public sealed class Comparison
         string env = configs[0].EnvId;
         if (configs.FirstOrDefault(c => c.EnvId != env) is { } other)
             throw new ComparisonException($"every cell of a comparison trains on one env ({env}), not {other.EnvId}");
-        if (configs.GroupBy(c => (c.Algo, c.Seed)).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            throw new ComparisonException($"cell {twice.Key.Algo} s{twice.Key.Seed} is listed twice");
-        if (configs.GroupBy(c => c.Algo).FirstOrDefault(g => g.Select(c => c.TotalSteps).Distinct().Count() > 1) is { } mixed)
+        if (configs.GroupBy(c => (c.AlgoName, c.Seed)).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ComparisonException($"cell {twice.Key.AlgoName} s{twice.Key.Seed} is listed twice");
+        if (configs.GroupBy(c => c.AlgoName).FirstOrDefault(g => g.Select(c => c.TotalSteps).Distinct().Count() > 1) is { } mixed)
             throw new ComparisonException($"the {mixed.Key} cells have different budgets; one budget per algo");
         if (evaluation.Episodes < 1) throw new ComparisonException($"evaluation episodes must be at least 1 (got {evaluation.Episodes})");
         foreach (var c in configs)
-            if (c.Problems().FirstOrDefault() is { } problem) throw new ComparisonException($"cell {c.Algo} s{c.Seed}: {problem}");
+            if (c.Problems(TrainDefaults.IsBox(c.EnvId)).FirstOrDefault() is { } problem) throw new ComparisonException($"cell {c.AlgoName} s{c.Seed}: {problem}");
         PrepareFolder(dir, force);
 
         var cells = new List<ComparisonCell>();
         foreach (var c in configs)
         {
-            string folder = $"{c.Algo}/s{c.Seed.ToString(CultureInfo.InvariantCulture)}";
-            var cell = new ComparisonCell(c.Algo, c.Seed, c.TotalSteps, ComparisonCell.Hash(c.ToJson()), folder);
+            string folder = $"{c.AlgoName}/s{c.Seed.ToString(CultureInfo.InvariantCulture)}";
+            var cell = new ComparisonCell(c.AlgoName, c.Seed, c.TotalSteps, ComparisonCell.Hash(c.ToJson()), folder);
             // Writes config.json and the progress header: from here on the cell can be resumed like any run.
-            TrainingRun.Open(Path.Combine(dir, c.Algo, $"s{c.Seed.ToString(CultureInfo.InvariantCulture)}"), c, FolderMode.New);
+            TrainingRun.Open(Path.Combine(dir, c.AlgoName, $"s{c.Seed.ToString(CultureInfo.InvariantCulture)}"), c, FolderMode.New);
             cells.Add(cell);
         }
         var manifest = new ComparisonManifest(ComparisonManifest.CurrentVersion, env, threshold,
-            configs.Select(c => c.Algo).Distinct().ToArray(), configs.Select(c => c.Seed).Distinct().Order().ToArray(), evaluation, cells);
+            configs.Select(c => c.AlgoName).Distinct().ToArray(), configs.Select(c => c.Seed).Distinct().Order().ToArray(), evaluation, cells);
         manifest.Write(dir);
         return new Comparison(dir, manifest);
     }

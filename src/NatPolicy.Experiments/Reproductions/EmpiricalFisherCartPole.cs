@@ -1,3 +1,4 @@
+using NatPolicy.Agents.Fisher;
 using NatPolicy.Agents.Training;
 using NatPolicy.Experiments.Compare;
 
@@ -6,10 +7,10 @@ namespace NatPolicy.Experiments.Reproductions;
 /// <summary>
 /// Part (b) of the empirical-Fisher reproduction (Martens 2020 §11): NPG on CartPole with the empirical Fisher
 /// F̂ = (1/N) Σ sᵢsᵢᵀ (scores of the sampled actions) against the exact-expectation Fisher
-/// F = (1/N) Σ E_{a~π(·|sᵢ)}[s sᵀ], on the same seeds; everything else is <see cref="TrainConfig.Defaults"/>.
+/// F = (1/N) Σ E_{a~π(·|sᵢ)}[s sᵀ], on the same seeds; everything else is <see cref="TrainDefaults.For"/>.
 /// </summary>
 /// <param name="Seeds">Seeds 0 … Seeds − 1, the same for both estimators.</param>
-/// <param name="TotalSteps">Env steps per run; null keeps <see cref="TrainConfig.Defaults"/>.</param>
+/// <param name="TotalSteps">Env steps per run; null keeps <see cref="TrainDefaults.For"/>.</param>
 /// <param name="MaxParallelism">Runs trained at once; null: one per core.</param>
 public sealed record EmpiricalFisherCartPoleConfig(
     string EnvId = "CartPole-v1",
@@ -23,7 +24,11 @@ public sealed record EmpiricalFisherCartPoleConfig(
 
     public TrainConfig Training(string fisher, ulong seed)
     {
-        var c = TrainConfig.Defaults(EnvId, "npg") with { Fisher = fisher, Seed = seed };
+        var c = TrainDefaults.For(EnvId, "npg") with
+        {
+            Algo = (NpgConfig)TrainDefaults.For(EnvId, "npg").Algo with { Fisher = FisherEstimators.Parse(fisher) ?? throw new ArgumentException($"fisher '{fisher}' is unknown", nameof(fisher)) },
+            Seed = seed,
+        };
         return TotalSteps is { } t ? c with { TotalSteps = t } : c;
     }
 }

@@ -1,3 +1,5 @@
+using NatPolicy.Agents.Fisher;
+using NatPolicy.Agents.Solvers;
 using NatPolicy.Agents.Policies;
 using NatPolicy.Agents.Training;
 using NatPolicy.Core;
@@ -13,7 +15,7 @@ namespace NatPolicy.Experiments.Reproductions;
 /// same policy), only its coordinates change. Observation normalisation is off: it would undo A.
 /// </summary>
 /// <param name="Name">Label in tables, CSV and figure.</param>
-/// <param name="Algo">"vpg" or "npg" (<see cref="TrainConfig.Defaults"/> of it).</param>
+/// <param name="Algo">"vpg" or "npg" (<see cref="TrainDefaults.For"/> of it).</param>
 /// <param name="Exponents">Per observation dimension (x, ẋ, θ, θ̇ on CartPole), the power of c in its factor.</param>
 /// <param name="Undamped">npg only: exact Fisher, damping 0, pseudo-inverse solve and no baseline: every part of the
 /// iteration is then invariant under A (the linear baseline's ridge fit is not), so the runs may differ only by rounding.</param>
@@ -40,11 +42,19 @@ public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<i
     {
         // The rllab polynomial baseline (nearly invariant to feature scaling: a ridge fit over s and s²) rather than the
         // default random Fourier features, whose fixed bandwidth would see the scaled observations differently.
-        var c = TrainConfig.Defaults(envId, Algo) with
+        var c = TrainDefaults.For(envId, Algo) with
         {
-            Seed = seed, NormalizeObservations = false, Policy = "linear", Baseline = "linear", BaselineTimeFeatures = true,
+            Seed = seed, NormalizeObservations = false, Policy = new LinearPolicyConfig { InitLogStd = TrainDefaults.For(envId, Algo).Policy.InitLogStd },
+            Baseline = new PolynomialBaselineConfig { TimeFeatures = true },
         };
-        if (Undamped) c = c with { Fisher = "exact", Solver = "pinv", Damping = 0, Baseline = "none" };
+        if (Undamped)
+        {
+            c = c with
+            {
+                Algo = (NpgConfig)c.Algo with { Fisher = FisherKind.Exact, Solver = SolverKind.PseudoInverse, Damping = 0 },
+                Baseline = new NoBaselineConfig(),
+            };
+        }
         return c with { TotalSteps = totalSteps ?? DefaultSteps };
     }
 
@@ -59,7 +69,7 @@ public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<i
 /// <param name="Scales">Each scale c gives A = diag(c^e₁, …, c^eₙ) with a variant's exponents.</param>
 /// <param name="Variants">What is trained at every scale; null: <see cref="DefaultVariants"/>.</param>
 /// <param name="Seeds">Seeds 0 … Seeds − 1, the same for every (variant, scale).</param>
-/// <param name="TotalSteps">Env steps per run; null keeps <see cref="TrainConfig.Defaults"/>.</param>
+/// <param name="TotalSteps">Env steps per run; null keeps <see cref="TrainDefaults.For"/>.</param>
 /// <param name="MaxParallelism">Runs trained at once; null: one per core.</param>
 public sealed record InvarianceConfig(
     string EnvId = "CartPole-v1",

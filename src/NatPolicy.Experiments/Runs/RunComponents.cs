@@ -11,7 +11,7 @@ namespace NatPolicy.Experiments.Runs;
 
 /// <summary>
 /// The composition root of a run: turns a <see cref="TrainConfig"/> into the vector env, policy, baseline, update
-/// rule and trainer. The only place that maps config strings to implementations. Seeds: the env copies, the action
+/// rule and trainer. The only place that maps config records to implementations. Seeds: the env copies, the action
 /// sampler and the policy initialisation each get their own stream derived from <see cref="TrainConfig.Seed"/>.
 /// </summary>
 public sealed class RunComponents
@@ -34,55 +34,53 @@ public sealed class RunComponents
     /// <param name="observationTransform">Optional wrapper applied to the env before normalisation (e.g. a reparameterisation experiment's feature scaling).</param>
     public static RunComponents Build(TrainConfig config, Func<IVectorEnv, IVectorEnv>? observationTransform = null)
     {
-        if (config.Problems().FirstOrDefault() is { } problem) throw new ConfigException(problem);
+        if (config.Problems(TrainDefaults.IsBox(config.EnvId)).FirstOrDefault() is { } problem) throw new ConfigException(problem);
         IVectorEnv env = VectorEnvs.Make(config.EnvId, config.NumEnvs);
         if (observationTransform is not null) env = observationTransform(env);
         NormalizeObservationVector? normalizer = null;
         if (config.NormalizeObservations) env = normalizer = new NormalizeObservationVector(env);
 
-        var policyConfig = new PolicyConfig(
-            PolicyConfig.ParseFeatureKind(config.Policy) ?? throw new ConfigException($"policy '{config.Policy}' is unknown"),
-            config.HiddenSizes, config.RffFeatures, config.RffBandwidth, config.InitLogStd);
-        var policy = PolicyFactory.Create(policyConfig, env.SingleObservationSpace.Dimension, env.SingleActionSpace,
+        var policy = PolicyFactory.Create(Policy(config.Policy), env.SingleObservationSpace.Dimension, env.SingleActionSpace,
             Rng.Derive(config.Seed, InitStream));
         int obsDim = env.SingleObservationSpace.Dimension;
         IValueBaseline? baseline = config.Baseline switch
         {
-            "linear" => new RidgeValueBaseline(new PolynomialValueFeatures(obsDim, config.BaselineTimeFeatures), config.BaselineRidge),
-            "rff" => new RidgeValueBaseline(new FourierValueFeatures(obsDim, config.BaselineFeatures, config.BaselineBandwidth,
-                Rng.Derive(config.Seed, BaselineStream), config.BaselineTimeFeatures), config.BaselineRidge),
-            "mlp" => new MlpValueBaseline(obsDim, config.BaselineHiddenSizes, config.BaselineEpochs, config.BaselineMinibatch,
-                config.BaselineLearningRate, Rng.Derive(config.Seed, BaselineStream)),
+            PolynomialBaselineConfig b => new RidgeValueBaseline(new PolynomialValueFeatures(obsDim, b.TimeFeatures), b.Ridge),
+            RffBaselineConfig b => new RidgeValueBaseline(new FourierValueFeatures(obsDim, b.Features, b.Bandwidth,
+                Rng.Derive(config.Seed, BaselineStream), b.TimeFeatures), b.Ridge),
+            MlpBaselineConfig b => new MlpValueBaseline(obsDim, b.HiddenSizes, b.Epochs, b.Minibatch, b.LearningRate,
+                Rng.Derive(config.Seed, BaselineStream)),
             _ => null,
         };
-        var trainer = new Trainer(config, env, policy, Update(config, policy.ParameterCount), baseline,
+        var trainer = new Trainer(config, env, policy, Update(config.Algo, policy.ParameterCount), baseline,
             Rng.Derive(config.Seed, ActionStream), Rng.Derive(config.Seed, EnvStream).NextUInt64());
         return new RunComponents(config, trainer, normalizer);
     }
 
-    /// <summary>The update rule of <see cref="TrainConfig.Algo"/>: three compositions of the same parts.</summary>
-    public static IPolicyUpdate Update(TrainConfig c, int parameterCount) => c.Algo switch
+    /// <summary>The policy factory's description of a policy spec (the head follows from the action space).</summary>
+    public static PolicyConfig Policy(PolicySpec spec) => spec switch
     {
-        "vpg" => new VanillaUpdate(parameterCount, c.LearningRate, useAdam: c.Optimizer == "adam"),
-        "npg" => new NaturalUpdate(parameterCount, Direction(c, c.Fisher, c.Solver), c.MaxKl,
-            c.NpgStep == "fixed" ? c.LearningRate : null),
-        "trpo" => new TrustRegionUpdate(parameterCount, Direction(c, "matrix-free", "cg"),
-            new BacktrackingLineSearch(c.BacktrackRatio, c.MaxBacktracks), c.MaxKl),
-        _ => throw new ConfigException($"algo '{c.Algo}' is unknown; allowed: {string.Join(", ", TrainConfig.Algos)}"),
+        RffPolicyConfig r => new PolicyConfig(FeatureKind.Rff, RffFeatureCount: r.Features, RffBandwidth: r.Bandwidth,
+            InitialLogStd: r.InitLogStd ?? PolicyConfig.DefaultInitialLogStd),
+        MlpPolicyConfig m => new PolicyConfig(FeatureKind.Mlp, HiddenSizes: m.HiddenSizes,
+            InitialLogStd: m.InitLogStd ?? PolicyConfig.DefaultInitialLogStd),
+        _ => new PolicyConfig(FeatureKind.Linear, InitialLogStd: spec.InitLogStd ?? PolicyConfig.DefaultInitialLogStd),
     };
 
-    private static FisherDirection Direction(TrainConfig c, string fisher, string solver)
+    /// <summary>The update rule of an algo spec: three compositions of the same parts.</summary>
+    public static IPolicyUpdate Update(AlgoSpec algo, int parameterCount) => algo switch
     {
-        var estimator = FisherEstimators.Create(FisherEstimators.Parse(fisher) ?? throw new ConfigException($"fisher '{fisher}' is unknown"));
-        var kind = solver switch
-        {
-            "cholesky" => SolverKind.Cholesky,
-            "pinv" => SolverKind.PseudoInverse,
-            "cg" => SolverKind.ConjugateGradient,
-            _ => throw new ConfigException($"solver '{solver}' is unknown"),
-        };
-        return new FisherDirection(estimator, FisherSolvers.Create(kind, c.CgIterations, c.CgTolerance), c.Damping);
-    }
+        VpgConfig v => new VanillaUpdate(parameterCount, v.LearningRate, useAdam: v.Optimizer == "adam"),
+        NpgConfig n => new NaturalUpdate(parameterCount,
+            Direction(n.Fisher, n.Solver, n.Damping, n.CgIterations, n.CgTolerance), n.MaxKl),
+        TrpoConfig t => new TrustRegionUpdate(parameterCount,
+            Direction(FisherKind.MatrixFree, SolverKind.ConjugateGradient, t.Damping, t.CgIterations, t.CgTolerance),
+            new BacktrackingLineSearch(t.BacktrackRatio, t.MaxBacktracks), t.MaxKl),
+        _ => throw new ConfigException($"algo '{algo.Name}' is unknown; allowed: {string.Join(", ", TrainConfig.Algos)}"),
+    };
+
+    private static FisherDirection Direction(FisherKind fisher, SolverKind solver, double damping, int cgIterations, double cgTolerance) =>
+        new(FisherEstimators.Create(fisher), FisherSolvers.Create(solver, cgIterations, cgTolerance), damping);
 
     public void Save(Snapshot into) => Trainer.Save(into);
 

@@ -3,6 +3,7 @@ using System.Text;
 using NatPolicy.Agents.Training;
 using NatPolicy.Core;
 using NatPolicy.Envs;
+using NatPolicy.Experiments.Configuration;
 
 namespace NatPolicy.Experiments.Runs;
 
@@ -25,7 +26,7 @@ public enum FolderMode
 /// and the final <c>policy.json</c>. Resuming restores the newest checkpoint exactly, so the rows that follow are the
 /// rows an uninterrupted run writes.
 /// <para>A run of an env that is not <see cref="ISnapshotable"/> (a user's env may skip snapshots) trains and writes
-/// everything else but no checkpoints, and cannot be resumed: <see cref="Open"/> refuses with one line.</para>
+/// everything else but no checkpoints; resuming it starts again from iteration 0, which gives the same rows.</para>
 /// </summary>
 public sealed class TrainingRun
 {
@@ -61,7 +62,7 @@ public sealed class TrainingRun
             TrainConfig saved;
             try
             {
-                saved = TrainConfig.Overlay(new TrainConfig(), File.ReadAllText(folder.Config), folder.Config);
+                saved = ConfigResolver.Load(File.ReadAllText(folder.Config), folder.Config);
             }
             catch (ConfigException e)
             {

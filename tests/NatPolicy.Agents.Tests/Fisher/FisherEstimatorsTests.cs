@@ -147,6 +147,10 @@ public sealed class FisherEstimatorsTests
         Assert.Equal(FisherKind.MatrixFree, FisherEstimators.Parse("matrix-free"));
         Assert.Equal(FisherKind.Empirical, FisherEstimators.Create(FisherKind.Empirical).Kind);
         Assert.Null(FisherEstimators.Parse("diagonal"));
+        // One spelling per kind: no aliases, no case folding.
+        Assert.Null(FisherEstimators.Parse("mf"));
+        Assert.Null(FisherEstimators.Parse("Exact"));
+        Assert.All(FisherEstimators.Names, n => Assert.Equal(n, FisherEstimators.Name(FisherEstimators.Parse(n)!.Value)));
     }
 
     // ---- natural-gradient properties ----
@@ -168,7 +172,7 @@ public sealed class FisherEstimatorsTests
         const double uniform = 1.0 / 3;
         double[] weights = rewards.Select(r => 3 * uniform * r).ToArray();
         var g = new double[3];
-        policy.PolicyGradient(Array.Empty<double>(), actions, weights, 3, g);
+        ((IPolicy)policy).PolicyGradient(Array.Empty<double>(), actions, weights, 3, g);
         ILinearOperator f = new ExactFisherEstimator().Build(policy, Array.Empty<double>(), Array.Empty<double>(), 1);
 
         foreach ((IFisherSolver solver, double damping) in new (IFisherSolver, double)[]

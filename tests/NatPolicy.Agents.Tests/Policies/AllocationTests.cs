@@ -57,7 +57,7 @@ public sealed class AllocationTests
         }));
         Assert.Equal(0, Measure(() =>
         {
-            policy.PolicyGradient(obs, actions, weights, n, gradient);
+            ((IPolicy)policy).PolicyGradient(obs, actions, weights, n, gradient);
             policy.Scores(obs, actions, n, scores);
             policy.LogProbs(obs, actions, n, logProbs);
             sink += policy.MeanEntropy(obs, n) + policy.MeanKl(theta, thetaB, obs, n);

@@ -219,7 +219,7 @@ public sealed class PolicyTests
         var gradient = new double[p];
         policy.Scores(obs, actions, n, scores);
         policy.LogProbs(obs, actions, n, logProbs);
-        policy.PolicyGradient(obs, actions, weights, n, gradient);
+        ((IPolicy)policy).PolicyGradient(obs, actions, weights, n, gradient);
         double meanEntropy = policy.MeanEntropy(obs, n);
 
         var expectedGradient = new double[p];
@@ -302,7 +302,9 @@ public sealed class PolicyTests
         Assert.Equal(PolicyConfig.DefaultHiddenSizes, data.Config.HiddenSizes);
         Assert.Equal(ActionSpaceData.DiscreteKind, data.ActionSpace.Kind);
         Assert.Contains("\"Mlp\"", policy.ToData().ToJson());
-        Assert.Equal(4 * 64 + 64 + 64 * 64 + 64 + 64 * 2 + 2, data.Parameters.Length);
+        // The default MLP is the training config's, 32×32.
+        Assert.Equal([32, 32], PolicyConfig.DefaultHiddenSizes);
+        Assert.Equal(4 * 32 + 32 + 32 * 32 + 32 + 32 * 2 + 2, data.Parameters.Length);
     }
 
     [Fact]
@@ -315,7 +317,8 @@ public sealed class PolicyTests
         Assert.Contains("hidden", e2.Message);
         PolicyData data = PolicyFactory.Create(new PolicyConfig(), 2, new DiscreteSpace(2), rng).ToData();
         Assert.Throws<InvalidDataException>(() => PolicyFactory.FromData(data with { Parameters = [1, 2] }));
-        Assert.Equal(FeatureKind.Rff, PolicyConfig.ParseFeatureKind("RFF"));
+        Assert.Equal(FeatureKind.Rff, PolicyConfig.ParseFeatureKind("rff"));
+        Assert.Null(PolicyConfig.ParseFeatureKind("RFF"));
         Assert.Null(PolicyConfig.ParseFeatureKind("cnn"));
         Assert.Throws<ArgumentException>(() => PolicyFactory.Create(new PolicyConfig(), 2, new DiscreteSpace(3), rng).SetParameters(new double[2]));
     }

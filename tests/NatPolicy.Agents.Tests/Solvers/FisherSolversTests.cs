@@ -87,7 +87,9 @@ public sealed class FisherSolversTests
     public void Solver_kinds_parse()
     {
         Assert.Equal(SolverKind.ConjugateGradient, FisherSolvers.Parse("cg"));
-        Assert.Equal(SolverKind.PseudoInverse, FisherSolvers.Parse("PINV"));
+        Assert.Equal(SolverKind.PseudoInverse, FisherSolvers.Parse("pinv"));
+        Assert.Null(FisherSolvers.Parse("PINV"));
+        Assert.Null(FisherSolvers.Parse("pseudo-inverse"));
         Assert.Equal(SolverKind.Cholesky, FisherSolvers.Parse("cholesky"));
         Assert.Null(FisherSolvers.Parse("lu"));
     }

@@ -57,7 +57,7 @@ public sealed class FailSafeTests
         g[3] = double.NaN;
         var direction = new StubDirection(s => new DirectionResult(true, 0, 0, 1, null));
         AssertUnchanged(policy, theta, new VanillaUpdate(theta.Length, 0.1, useAdam: true).Update(policy, batch, g), "non-finite gradient");
-        AssertUnchanged(policy, theta, new NaturalUpdate(theta.Length, direction, 0.01, null).Update(policy, batch, g), "non-finite gradient");
+        AssertUnchanged(policy, theta, new NaturalUpdate(theta.Length, direction, 0.01).Update(policy, batch, g), "non-finite gradient");
         AssertUnchanged(policy, theta, new TrustRegionUpdate(theta.Length, direction, new BacktrackingLineSearch(0.5, 5), 0.01)
             .Update(policy, batch, g), "non-finite gradient");
     }
@@ -70,7 +70,7 @@ public sealed class FailSafeTests
     {
         var (policy, batch, theta) = Setup();
         var direction = new StubDirection(s => { s[0] = 1; return new DirectionResult(true, 3, 1e-3, curvature, null); });
-        AssertUnchanged(policy, theta, new NaturalUpdate(theta.Length, direction, 0.01, null).Update(policy, batch, Gradient(theta.Length)), "curvature");
+        AssertUnchanged(policy, theta, new NaturalUpdate(theta.Length, direction, 0.01).Update(policy, batch, Gradient(theta.Length)), "curvature");
         AssertUnchanged(policy, theta, new TrustRegionUpdate(theta.Length, direction, new BacktrackingLineSearch(0.5, 5), 0.01)
             .Update(policy, batch, Gradient(theta.Length)), "curvature");
     }
@@ -80,7 +80,7 @@ public sealed class FailSafeTests
     {
         var (policy, batch, theta) = Setup();
         var direction = new StubDirection(s => new DirectionResult(false, 10, double.NaN, double.NaN, "solver stopped: NonFinite"));
-        AssertUnchanged(policy, theta, new NaturalUpdate(theta.Length, direction, 0.01, null).Update(policy, batch, Gradient(theta.Length)), "NonFinite");
+        AssertUnchanged(policy, theta, new NaturalUpdate(theta.Length, direction, 0.01).Update(policy, batch, Gradient(theta.Length)), "NonFinite");
     }
 
     [Fact]

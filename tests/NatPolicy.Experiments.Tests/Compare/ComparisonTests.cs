@@ -20,7 +20,7 @@ public sealed class ComparisonTests : IDisposable
     /// <summary>CartPole cells as compare resolves them (defaults, then the budget), small batches so a cell has several checkpoints.</summary>
     private static IReadOnlyList<TrainConfig> Cells(string[] algos, int seeds, long steps, IReadOnlyDictionary<string, long>? stepsFor = null) =>
         Comparison.PlanCells(algos, Enumerable.Range(0, seeds).Select(s => (ulong)s).ToArray(),
-            (algo, seed) => TrainConfig.Defaults("CartPole-v1", algo) with { Seed = seed, TotalSteps = steps, StepsPerIteration = 1_000, CheckpointEvery = 2 },
+            (algo, seed) => TrainDefaults.For("CartPole-v1", algo) with { Seed = seed, TotalSteps = steps, StepsPerIteration = 1_000, CheckpointEvery = 2 },
             stepsFor);
 
     private string Dir(string name) => Path.Combine(_root, name);
@@ -93,7 +93,8 @@ public sealed class ComparisonTests : IDisposable
         RunAndSummarise(c);
         // Another run trained into one cell's folder (as a hand-made `train --force --out` would).
         string cell = Path.Combine(dir, "trpo", "s1");
-        TrainingRun.Open(cell, TrainConfig.Defaults("CartPole-v1", "trpo") with { Seed = 1, TotalSteps = 2_000, MaxKl = 0.02 }, FolderMode.Force).Run();
+        var trpo = TrainDefaults.For("CartPole-v1", "trpo");
+        TrainingRun.Open(cell, trpo with { Seed = 1, TotalSteps = 2_000, Algo = (TrpoConfig)trpo.Algo with { MaxKl = 0.02 } }, FolderMode.Force).Run();
         var e = Assert.Throws<ComparisonException>(() => ComparisonSummary.Write(Comparison.Open(dir)));
         Assert.Contains("trpo s1", e.Message);
         Assert.DoesNotContain('\n', e.Message);
@@ -146,8 +147,8 @@ public sealed class ComparisonTests : IDisposable
     [Fact]
     public void EveryAlgoGetsTheNpgBudgetUnlessItsOwnIsGivenAndThenTheSummarySaysSo()
     {
-        var plain = Comparison.PlanCells(["vpg", "npg", "trpo"], [0], (a, s) => TrainConfig.Defaults("CartPole-v1", a) with { Seed = s });
-        Assert.All(plain, c => Assert.Equal(TrainConfig.Defaults("CartPole-v1", "npg").TotalSteps, c.TotalSteps));
+        var plain = Comparison.PlanCells(["vpg", "npg", "trpo"], [0], (a, s) => TrainDefaults.For("CartPole-v1", a) with { Seed = s });
+        Assert.All(plain, c => Assert.Equal(TrainDefaults.For("CartPole-v1", "npg").TotalSteps, c.TotalSteps));
 
         string dir = Dir("cmp");
         var c = Comparison.Create(dir, 475, Cells(["vpg", "npg"], 1, 2_000, new Dictionary<string, long> { ["vpg"] = 3_000 }), Eval, force: false);

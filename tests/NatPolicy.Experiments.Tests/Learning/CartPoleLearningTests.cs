@@ -29,7 +29,7 @@ public sealed class CartPoleLearningTests
     public void ReachesTheThresholdWithin100kStepsInTwoOfThreeSeeds(string algo)
     {
         var results = new[] { 12345UL, 23456UL, 34567UL }
-            .Select(seed => BestReturn(TrainConfig.Defaults("CartPole-v1", algo) with { Seed = seed, TotalSteps = 100_000 }))
+            .Select(seed => BestReturn(TrainDefaults.For("CartPole-v1", algo) with { Seed = seed, TotalSteps = 100_000 }))
             .ToArray();
         Assert.True(results.Count(r => r.Best >= Threshold) >= 2,
             $"{algo}: best return_mean per seed {string.Join(", ", results.Select(r => $"{r.Best} after {r.Steps} steps"))}");
@@ -38,7 +38,7 @@ public sealed class CartPoleLearningTests
     [Fact]
     public void VanillaGradientReachesTheThresholdWithin300kSteps()
     {
-        var config = TrainConfig.Defaults("CartPole-v1", "vpg") with { Seed = 12345, TotalSteps = 300_000 };
+        var config = TrainDefaults.For("CartPole-v1", "vpg") with { Seed = 12345, TotalSteps = 300_000 };
         var (best, steps) = BestReturn(config);
         Assert.True(best >= Threshold, $"vpg seed 12345: best return_mean {best} after {steps} steps");
     }

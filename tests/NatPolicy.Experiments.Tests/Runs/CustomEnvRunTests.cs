@@ -16,19 +16,23 @@ public sealed class CustomEnvRunTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [Fact]
-    public void A_user_env_without_snapshots_trains_evaluates_and_refuses_resume()
+    public void A_user_env_without_snapshots_trains_evaluates_and_resumes_from_the_start()
     {
         string dir = Path.Combine(_root, "pm");
-        var config = TrainConfig.Defaults(TestEnvs.PointMass, "npg") with { Seed = 1, TotalSteps = 4_000, StepsPerIteration = 1_000, CheckpointEvery = 1 };
+        var config = TrainDefaults.For(TestEnvs.PointMass, "npg") with { Seed = 1, TotalSteps = 4_000, StepsPerIteration = 1_000, CheckpointEvery = 1 };
         var rows = TrainingRun.Open(dir, config, FolderMode.New).Run();
         Assert.Equal(4, rows.Count);
         Assert.True(File.Exists(Path.Combine(dir, RunFolder.PolicyFile)));
         Assert.Equal(5, File.ReadAllLines(Path.Combine(dir, RunFolder.ProgressFile)).Length);
         Assert.False(Directory.Exists(Path.Combine(dir, RunFolder.CheckpointDir)));
 
-        var e = Assert.Throws<RunException>(() => TrainingRun.Open(dir, null, FolderMode.Resume));
-        Assert.Contains("ISnapshotable", e.Message);
-        Assert.DoesNotContain('\n', e.Message);
+        // No snapshots: resume starts again from iteration 0 and writes the same rows (wall_seconds aside).
+        static string[] WithoutWall(string path) => File.ReadAllLines(path).Select(l => string.Join(',', l.Split(',').Where((_, i) => i != 16))).ToArray();
+        var before = WithoutWall(Path.Combine(dir, RunFolder.ProgressFile));
+        var resumed = TrainingRun.Open(dir, null, FolderMode.Resume);
+        Assert.Equal(0, resumed.Trainer.Iteration);
+        resumed.Run();
+        Assert.Equal(before, WithoutWall(Path.Combine(dir, RunFolder.ProgressFile)));
 
         var file = PolicyFile.Load(Path.Combine(dir, RunFolder.PolicyFile));
         Assert.Equal(TestEnvs.PointMass, file.EnvId);
@@ -44,7 +48,7 @@ public sealed class CustomEnvRunTests : IDisposable
     public void The_json_lists_every_episode_and_the_recording_replays_exactly()
     {
         string dir = Path.Combine(_root, "cp");
-        var config = TrainConfig.Defaults("CartPole-v1", "npg") with { Seed = 2, TotalSteps = 2_000, StepsPerIteration = 1_000 };
+        var config = TrainDefaults.For("CartPole-v1", "npg") with { Seed = 2, TotalSteps = 2_000, StepsPerIteration = 1_000 };
         TrainingRun.Open(dir, config, FolderMode.New).Run();
         var (policy, normalizer) = PolicyFile.Load(Path.Combine(dir, RunFolder.PolicyFile)).Build();
         var (evaluation, recording) = Evaluation.RunRecorded("CartPole-v1", policy, normalizer, 3, 11, deterministic: false);

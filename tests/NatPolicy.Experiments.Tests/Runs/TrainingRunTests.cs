@@ -12,7 +12,7 @@ public sealed class TrainingRunTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private static TrainConfig Small(string algo, ulong seed) =>
-        TrainConfig.Defaults("CartPole-v1", algo) with { Seed = seed, TotalSteps = 16_000, StepsPerIteration = 1_000, CheckpointEvery = 3 };
+        TrainDefaults.For("CartPole-v1", algo) with { Seed = seed, TotalSteps = 16_000, StepsPerIteration = 1_000, CheckpointEvery = 3 };
 
     /// <summary>progress.csv without the wall_seconds column.</summary>
     private static string[] Rows(string dir)
