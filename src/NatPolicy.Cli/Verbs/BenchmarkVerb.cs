@@ -44,7 +44,7 @@ public static class BenchmarkVerb
                 foreach (var env in envList) ConfigResolver.CheckEnv(env);
                 if (envList.Distinct().Count() != envList.Length) throw new UsageException("--envs: an env is listed twice");
                 var algoList = CompareVerb.Algos(p.GetValue(algos)!, "--algos");
-                var seedList = CompareVerb.Seeds(p.GetValue(seeds)!.Value, p.GetValue(firstSeed)!.Value);
+                var seedList = CompareVerb.Seeds(p.GetValue(seeds)!.Value, p.GetValue(firstSeed) ?? 0);
                 benchmark = CompareVerb.Library(() => Benchmark.Create(p.GetValue(outDir)!, envList, algoList, seedList,
                     (env, algo, seed) => ConfigResolver.Resolve(env, algo, null, null, [("seed", seed.ToString(CultureInfo.InvariantCulture))]),
                     CompareVerb.Evaluation(p.GetValue(evalEpisodes)!.Value), p.GetValue(force)));

@@ -54,7 +54,7 @@ public static class CompareVerb
                 string id = p.GetValue(env) ?? throw new UsageException($"--env is required; valid ids: {string.Join(", ", EnvRegistry.Ids)}");
                 ConfigResolver.CheckEnv(id);
                 var algoList = Algos(p.GetValue(algos)!, "--algos");
-                var seedList = Seeds(p.GetValue(seeds)!.Value, p.GetValue(firstSeed)!.Value);
+                var seedList = Seeds(p.GetValue(seeds)!.Value, p.GetValue(firstSeed) ?? 0);
                 var budgets = StepsFor(p.GetValue(stepsFor), algoList);
                 string dir = p.GetValue(outDir) ?? Path.Combine("results", $"{id}__compare");
                 double? limit = p.GetValue(threshold) ?? EnvRegistry.Spec(id).RewardThreshold;
