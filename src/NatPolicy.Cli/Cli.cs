@@ -21,17 +21,17 @@ namespace NatPolicy.Cli;
 public static class Cli
 {
     /// <summary>Every verb, in the order help lists them.</summary>
-    public static IReadOnlyList<Func<TextWriter, TextWriter, Command>> Verbs { get; } =
+    public static IReadOnlyList<Func<TextWriter, Command>> Verbs { get; } =
     [
         TrainVerb.Build, EvaluateVerb.Build, CompareVerb.Build, BenchmarkVerb.Build, PlotVerb.Build, ReproduceVerb.Build,
         EnvCheckVerb.Build, CheckEnvVerb.Build, BenchVerb.Build, CompletionVerb.Build,
     ];
 
     /// <summary>The command tree, writing to the given streams.</summary>
-    public static RootCommand Root(TextWriter stdout, TextWriter stderr)
+    public static RootCommand Root(TextWriter stdout)
     {
         var root = new RootCommand("natpolicy: natural-gradient reinforcement learning on Gymnasium classic control.");
-        foreach (var build in Verbs) root.Subcommands.Add(build(stdout, stderr));
+        foreach (var build in Verbs) root.Subcommands.Add(build(stdout));
         // System.CommandLine's own --version reads the entry assembly (a test host's, under tests): print ours.
         root.Options.OfType<VersionOption>().Single().Action = new PrintVersion(stdout);
         return root;
@@ -52,7 +52,7 @@ public static class Cli
 
     public static int Run(string[] argv, TextWriter stdout, TextWriter stderr)
     {
-        var root = Root(stdout, stderr);
+        var root = Root(stdout);
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         if (argv.Length == 0 || argv is ["help"])
         {

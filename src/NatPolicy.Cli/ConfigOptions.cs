@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using NatPolicy.Agents.Training;
 using NatPolicy.Envs;
 using NatPolicy.Experiments.Configuration;
@@ -12,8 +13,6 @@ namespace NatPolicy.Cli;
 /// </summary>
 public sealed class ConfigOptions
 {
-    public const string PerEnv = "Default: per env and algo (see --print-config).";
-
     public Option<string> Config { get; } = Options.Text("--config", "FILE.json",
         "A config file (format_version 2, or a version-1 flat file) overlaid on the env/algo defaults, key by key.");
 
@@ -28,12 +27,34 @@ public sealed class ConfigOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
-    public Option<long?> Steps { get; } = Options.Long("--steps", "N", "Environment steps to train for (total_steps). " + PerEnv, 1, "must be positive");
+    public Option<long?> Steps { get; } = Options.Long("--steps", "N",
+        "Environment steps to train for (total_steps). " + Defaults(c => c.TotalSteps.ToString(CultureInfo.InvariantCulture)), 1, "must be positive");
 
-    public Option<int?> Batch { get; } = Options.Int("--batch", "B", "Environment steps per iteration (steps_per_iteration). " + PerEnv, null, 1, "must be positive");
+    public Option<int?> Batch { get; } = Options.Int("--batch", "B",
+        "Environment steps per iteration (steps_per_iteration). " + Defaults(c => c.StepsPerIteration.ToString(CultureInfo.InvariantCulture)), null, 1, "must be positive");
 
-    public Option<double?> Delta { get; } = Options.Double("--delta", "D", "KL step δ of npg/trpo (algo.max_kl). " + PerEnv,
+    public Option<double?> Delta { get; } = Options.Double("--delta", "D",
+        "KL step δ of npg/trpo (algo.max_kl). " + Defaults(c => c.Algo is NaturalGradientConfig n ? Options.Show(n.MaxKl) : null),
         check: d => d > 0 ? null : $"must be positive (got {Options.Show(d)})");
+
+    /// <summary>
+    /// The defaults of one setting for every registered env, as help shows them:
+    /// <c>[default: CartPole-v1 100000; Pendulum-v1 vpg 300000, npg 100000, trpo 100000; ...]</c> (one value per env when
+    /// its algos agree; algos without the setting are left out).
+    /// </summary>
+    private static string Defaults(Func<TrainConfig, string?> pick)
+    {
+        var parts = new List<string>();
+        foreach (var env in EnvRegistry.Ids)
+        {
+            var values = TrainConfig.Algos.Select(a => (Algo: a, Value: pick(TrainDefaults.For(env, a)))).Where(v => v.Value is not null).ToArray();
+            if (values.Length == 0) continue;
+            parts.Add(values.Select(v => v.Value).Distinct().Count() == 1
+                ? $"{env} {values[0].Value}"
+                : $"{env} {string.Join(", ", values.Select(v => $"{v.Algo} {v.Value}"))}");
+        }
+        return $"[default: {string.Join("; ", parts)}] (--print-config shows the resolved config)";
+    }
 
     public void AddTo(Command command)
     {

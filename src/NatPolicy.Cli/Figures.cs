@@ -25,7 +25,7 @@ public static class Figures
     public static string SaveLearningCurve(string runDir)
     {
         string path = Path.Combine(runDir, "learning_curve");
-        Save(RunPanel([runDir], null), Path.GetFileName(runDir), path);
+        Save(RunPanel([runDir], null), path);
         return path;
     }
 
@@ -36,8 +36,7 @@ public static class Figures
     public static string SaveComparison(string comparisonDir, ComparisonSummary summary)
     {
         string path = Path.Combine(comparisonDir, "learning_curves");
-        var (panel, title) = ComparisonPanel(summary);
-        Save(panel, title, path);
+        Save(ComparisonPanel(summary).Panel, path);
         return path;
     }
 
@@ -48,8 +47,7 @@ public static class Figures
         if (dirs.Count == 1 && !allRuns)
         {
             string p = Strip(outPath) ?? Path.Combine(dirs[0], "learning_curves");
-            var (panel, title) = ComparisonPanel(dirs[0]);
-            Save(panel, title, p);
+            Save(ComparisonPanel(dirs[0]).Panel, p);
             return p;
         }
         string path = Strip(outPath) ?? (dirs.Count == 1 ? Path.Combine(dirs[0], "learning_curve") : Path.Combine("results", "plot"));
@@ -75,7 +73,7 @@ public static class Figures
                     series.Add(MeanSeries(m, $"{name}/{m.Label}", FigureWriter.Palette[k++ % FigureWriter.Palette.Count]));
             }
         }
-        Save(WithThreshold(new Panel(env ?? "learning curves", "environment steps", "episode return", series), env), env ?? "learning curves", path);
+        Save(WithThreshold(new Panel(env ?? "learning curves", "environment steps", "episode return", series), env), path);
         return path;
     }
 
@@ -160,6 +158,6 @@ public static class Figures
     private static string? Strip(string? p) =>
         p is null ? null : p.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".svg", StringComparison.OrdinalIgnoreCase) ? p[..^4] : p;
 
-    private static void Save(Panel panel, string title, string pathWithoutExtension) =>
+    private static void Save(Panel panel, string pathWithoutExtension) =>
         FigureWriter.Save(new Figure(panel) { Title = null }, pathWithoutExtension);
 }

@@ -34,15 +34,19 @@ public sealed class CommandLineTests
     {
         var r = Run("train", "--help");
         Assert.Equal(0, r.Code);
-        var train = Cli.Root(TextWriter.Null, TextWriter.Null).Subcommands.Single(c => c.Name == "train");
+        var train = Cli.Root(TextWriter.Null).Subcommands.Single(c => c.Name == "train");
         foreach (var option in train.Options)
         {
             var line = r.Out.Split('\n').FirstOrDefault(l => l.TrimStart().StartsWith(option.Name, StringComparison.Ordinal)
                 || l.Contains(", " + option.Name, StringComparison.Ordinal));
             Assert.True(line is not null, $"--help does not list {option.Name}");
         }
-        foreach (var mention in new[] { "[default: 0", "per env and algo (see --print-config)", "Allowed: vpg, npg, trpo", "CartPole-v1", "--set <KEY=VALUE>" })
+        foreach (var mention in new[] { "[default: 0", "(--print-config shows the resolved config)", "Allowed: vpg, npg, trpo", "CartPole-v1", "--set <KEY=VALUE>" })
             Assert.Contains(mention, r.Out, StringComparison.Ordinal);
+        // The per-env defaults are listed with their values.
+        string steps = r.Out.Split('\n').Single(l => l.TrimStart().StartsWith("--steps", StringComparison.Ordinal));
+        long pendulum = NatPolicy.Agents.Training.TrainDefaults.For("Pendulum-v1", "trpo").TotalSteps;
+        Assert.Contains(FormattableString.Invariant($"Pendulum-v1 {pendulum}"), steps, StringComparison.Ordinal);
         Assert.Contains("[default: 5]", Run("compare", "--help").Out, StringComparison.Ordinal);
         Assert.Contains("[default: 100]", Run("evaluate", "--help").Out, StringComparison.Ordinal);
     }

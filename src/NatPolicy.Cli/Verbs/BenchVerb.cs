@@ -27,7 +27,7 @@ public static class BenchVerb
     private const double WarmupFraction = 0.2;
 
     /// <summary>The <c>bench</c> command.</summary>
-    public static Command Build(TextWriter stdout, TextWriter stderr)
+    public static Command Build(TextWriter stdout)
     {
         var secondsOption = Options.Double("--seconds", "S", "Seconds per measurement (after a 20% warm-up).", DefaultSeconds,
             s => s > 0 ? null : $"must be positive (got {Fmt.D(s)})");

@@ -13,7 +13,7 @@ namespace NatPolicy.Cli.Verbs;
 public static class BenchmarkVerb
 {
     /// <summary>The <c>benchmark</c> command.</summary>
-    public static Command Build(TextWriter stdout, TextWriter stderr)
+    public static Command Build(TextWriter stdout)
     {
         string all = string.Join(',', ZooTrpoFigure.ClassicControl.Select(f => f.EnvId));
         var envs = Options.Text("--envs", "ID,...", "Comma-separated env ids, each with a zoo TRPO budget.", all);

@@ -12,7 +12,7 @@ namespace NatPolicy.Cli.Verbs;
 public static class CheckEnvVerb
 {
     /// <summary>The <c>checkenv</c> command.</summary>
-    public static Command Build(TextWriter stdout, TextWriter stderr)
+    public static Command Build(TextWriter stdout)
     {
         var id = new Argument<string>("ID") { Description = "A registered env id (built-in, or registered by the program hosting the verbs).", Arity = ArgumentArity.ZeroOrOne };
         id.CompletionSources.Add(ConfigOptions.Envs.ToArray());

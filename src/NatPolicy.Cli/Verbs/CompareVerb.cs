@@ -18,7 +18,7 @@ namespace NatPolicy.Cli.Verbs;
 public static class CompareVerb
 {
     /// <summary>The <c>compare</c> command.</summary>
-    public static Command Build(TextWriter stdout, TextWriter stderr)
+    public static Command Build(TextWriter stdout)
     {
         var env = Options.Text("--env", "ID", "Gymnasium env id (required unless --resume).", allowed: ConfigOptions.Envs);
         var algos = AlgosOption();

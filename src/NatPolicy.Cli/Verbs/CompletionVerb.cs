@@ -12,7 +12,7 @@ public static class CompletionVerb
 {
     public static IReadOnlyList<string> Shells { get; } = ["bash", "zsh"];
 
-    public static Command Build(TextWriter stdout, TextWriter stderr)
+    public static Command Build(TextWriter stdout)
     {
         var shell = new Argument<string>("SHELL") { Description = $"The shell: {string.Join(", ", Shells)}.", HelpName = "bash|zsh" };
         shell.CompletionSources.Add(Shells.ToArray());

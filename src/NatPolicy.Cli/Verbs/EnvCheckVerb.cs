@@ -16,7 +16,7 @@ public static class EnvCheckVerb
     public const string Summary = "replay Gymnasium reference trajectories and compare bit for bit";
 
     /// <summary>The <c>envcheck</c> command.</summary>
-    public static Command Build(TextWriter stdout, TextWriter stderr)
+    public static Command Build(TextWriter stdout)
     {
         var filesArgument = new Argument<string[]>("FILE.json")
         {

@@ -11,7 +11,7 @@ namespace NatPolicy.Cli.Verbs;
 public static class EvaluateVerb
 {
     /// <summary>The <c>evaluate</c> command.</summary>
-    public static Command Build(TextWriter stdout, TextWriter stderr)
+    public static Command Build(TextWriter stdout)
     {
         var policyOption = Options.Text("--policy", "FILE", "A policy.json written by train, or its run folder (required).");
         var envOption = Options.Text("--env", "ID", "Evaluate on this env instead of the one the policy was trained on.", allowed: ConfigOptions.Envs);

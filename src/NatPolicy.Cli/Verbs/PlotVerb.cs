@@ -8,7 +8,7 @@ namespace NatPolicy.Cli.Verbs;
 public static class PlotVerb
 {
     /// <summary>The <c>plot</c> command.</summary>
-    public static Command Build(TextWriter stdout, TextWriter stderr)
+    public static Command Build(TextWriter stdout)
     {
         var dirs = new Argument<string[]>("DIR") { Description = "Run folders (progress.csv) or comparison folders (<algo>/s<seed>/progress.csv).", Arity = ArgumentArity.ZeroOrMore };
         var outOption = Options.Text("--out", "FILE", "Output path (.png and .svg are written). [default: beside the first folder]");

@@ -32,7 +32,7 @@ public static class ReproduceVerb
     public const string Summary = "re-run a classic natural-gradient result (kakade-twostate, kakade-lqr, empirical-fisher, invariance, ...)";
 
     /// <summary>The <c>reproduce</c> command.</summary>
-    public static Command Build(TextWriter stdout, TextWriter stderr)
+    public static Command Build(TextWriter stdout)
     {
         string names = string.Join(", ", Reproductions.Select(r => r.Name));
         var nameArgument = new Argument<string[]>("NAME")

@@ -9,7 +9,7 @@ namespace NatPolicy.Cli.Verbs;
 public static class TrainVerb
 {
     /// <summary>The <c>train</c> command.</summary>
-    public static Command Build(TextWriter stdout, TextWriter stderr)
+    public static Command Build(TextWriter stdout)
     {
         var env = Options.Text("--env", "ID", "Gymnasium env id (or env_id in --config).", allowed: ConfigOptions.Envs);
         var algo = Options.Text("--algo", "ALGO", "Update rule (or algo.name in --config).", allowed: TrainConfig.Algos);
