@@ -132,6 +132,20 @@ public sealed record TrainConfig
     /// <summary>Write a checkpoint every this many iterations (0: never).</summary>
     public int CheckpointEvery { get; init; } = 10;
 
+    /// <summary>
+    /// Freeze the observation normaliser's running mean and variance once this many environment steps have been
+    /// collected (checked at the start of each iteration); 0 keeps updating it for the whole run (SB3's VecNormalize).
+    /// </summary>
+    public long NormalizeObservationsUntil { get; init; }
+
+    /// <summary>
+    /// npg/trpo: multiply the natural step by the James–Stein factor f = (1 − noise / gᵀF⁻¹g)₊ ∈ [0, 1], the estimated
+    /// fraction of gᵀF⁻¹g that is signal, with the noise estimated from the spread of the per-copy gradients across
+    /// the <see cref="NumEnvs"/> independent env copies (the KL moved is then about f²δ; f = 0 leaves θ unchanged).
+    /// Off (false) gives the papers' step, which moves the KL by δ every iteration whatever the evidence.
+    /// </summary>
+    public bool NoiseShrinkage { get; init; }
+
     public static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -261,6 +275,7 @@ public sealed record TrainConfig
         if (!(BacktrackRatio > 0 && BacktrackRatio < 1)) yield return $"backtrack_ratio must be in (0, 1) (got {BacktrackRatio})";
         if (MaxBacktracks < 0) yield return $"max_backtracks must be ≥ 0 (got {MaxBacktracks})";
         if (CheckpointEvery < 0) yield return $"checkpoint_every must be ≥ 0 (got {CheckpointEvery})";
+        if (NormalizeObservationsUntil < 0) yield return $"normalize_observations_until must be ≥ 0 (got {NormalizeObservationsUntil})";
     }
 
     /// <summary>Steps actually collected per iteration: B rounded up to a multiple of the env count.</summary>

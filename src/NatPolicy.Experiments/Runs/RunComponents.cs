@@ -81,7 +81,7 @@ public sealed class RunComponents
             "cg" => SolverKind.ConjugateGradient,
             _ => throw new ConfigException($"solver '{solver}' is unknown"),
         };
-        return new FisherDirection(estimator, FisherSolvers.Create(kind, c.CgIterations, c.CgTolerance), c.Damping);
+        return new FisherDirection(estimator, FisherSolvers.Create(kind, c.CgIterations, c.CgTolerance), c.Damping, c.NoiseShrinkage);
     }
 
     public void Save(Snapshot into) => Trainer.Save(into);
