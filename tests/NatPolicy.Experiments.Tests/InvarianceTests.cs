@@ -58,7 +58,7 @@ public sealed class InvarianceTests
         Assert.Equal((NatPolicy.Agents.Training.TrainConfig.Defaults("CartPole-v1", "vpg") with
         {
             Seed = 3, NormalizeObservations = false, Policy = "linear", Baseline = "linear", BaselineTimeFeatures = true,
-            TotalSteps = InvarianceVariant.DefaultSteps,
+            StepsPerIteration = 2_000, LearningRate = 0.01, NoiseShrinkage = false, TotalSteps = InvarianceVariant.DefaultSteps,
         }).ToJson(), config.ToJson());
         var exact = new InvarianceVariant("e", "npg", InvarianceVariant.VelocityExponents, Undamped: true).Training("CartPole-v1", 0, 5000);
         Assert.Equal(("exact", "pinv", 0.0, "none", 5000L), (exact.Fisher, exact.Solver, exact.Damping, exact.Baseline, exact.TotalSteps));

@@ -23,7 +23,8 @@ public sealed record EmpiricalFisherCartPoleConfig(
 
     public TrainConfig Training(string fisher, ulong seed)
     {
-        var c = TrainConfig.Defaults(EnvId, "npg") with { Fisher = fisher, Seed = seed };
+        // Kakade's normalised step, as documented in docs/reproductions.md (the CartPole default shrinks it since issue 9).
+        var c = TrainConfig.Defaults(EnvId, "npg") with { Fisher = fisher, Seed = seed, NoiseShrinkage = false };
         return TotalSteps is { } t ? c with { TotalSteps = t } : c;
     }
 }

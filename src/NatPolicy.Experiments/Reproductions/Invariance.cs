@@ -40,9 +40,12 @@ public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<i
     {
         // The rllab polynomial baseline (nearly invariant to feature scaling: a ridge fit over s and s²) rather than the
         // default random Fourier features, whose fixed bandwidth would see the scaled observations differently.
+        // The papers' steps as documented in docs/reproductions.md: 2000 steps per iteration, vpg Adam 0.01, and
+        // Kakade's normalised step without noise shrinkage (the CartPole defaults since issue 9 differ in these).
         var c = TrainConfig.Defaults(envId, Algo) with
         {
             Seed = seed, NormalizeObservations = false, Policy = "linear", Baseline = "linear", BaselineTimeFeatures = true,
+            StepsPerIteration = 2_000, LearningRate = 0.01, NoiseShrinkage = false,
         };
         if (Undamped) c = c with { Fisher = "exact", Solver = "pinv", Damping = 0, Baseline = "none" };
         return c with { TotalSteps = totalSteps ?? DefaultSteps };
