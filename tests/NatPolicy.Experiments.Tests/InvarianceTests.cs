@@ -59,7 +59,7 @@ public sealed class InvarianceTests
         {
             Seed = 3, NormalizeObservations = false, Policy = new NatPolicy.Agents.Training.LinearPolicyConfig(),
             Baseline = new NatPolicy.Agents.Training.PolynomialBaselineConfig { TimeFeatures = true },
-            TotalSteps = InvarianceVariant.DefaultSteps,
+            StepsPerIteration = 2_000, Algo = new NatPolicy.Agents.Training.VpgConfig(), TotalSteps = InvarianceVariant.DefaultSteps,
         }).ToJson(), config.ToJson());
         var exact = new InvarianceVariant("e", "npg", InvarianceVariant.VelocityExponents, Undamped: true).Training("CartPole-v1", 0, 5000);
         var npg = Assert.IsType<NatPolicy.Agents.Training.NpgConfig>(exact.Algo);

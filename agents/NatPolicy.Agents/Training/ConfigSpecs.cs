@@ -270,6 +270,16 @@ public abstract record NaturalGradientConfig : AlgoSpec
     [JsonPropertyOrder(6)]
     public double CgTolerance { get; init; } = 1e-10;
 
+    /// <summary>
+    /// Multiply the natural step by the positive-part James–Stein factor f = n(T − Q) / ((n − 1)T) clipped to [0, 1],
+    /// with T = gᵀMg, Q = Σᵢ gᵢᵀMgᵢ, M = (F + λI)⁻¹ and gᵢ the gradient of env copy i (g = Σᵢ gᵢ, n copies): the
+    /// estimated fraction of gᵀMg that is signal rather than sampling noise. The KL moved is then about f²δ, and f = 0
+    /// leaves θ unchanged (an accepted step of size 0). False gives the papers' step, which moves the KL by δ every
+    /// iteration whatever the evidence (docs/stability.md). Default false.
+    /// </summary>
+    [JsonPropertyOrder(9)]
+    public bool NoiseShrinkage { get; init; }
+
     internal override void AddProblems(List<string> p, string path)
     {
         ConfigCheck.Positive(p, path + ".max_kl", MaxKl, 10);

@@ -49,6 +49,13 @@ public sealed record TrainConfig
     /// <summary>Normalise observations by running mean and variance (saved with the policy, frozen at evaluation). Default true.</summary>
     public bool NormalizeObservations { get; init; } = true;
 
+    /// <summary>
+    /// Freeze the observation normaliser's running mean and variance once this many env steps have been collected
+    /// (checked at the start of each iteration), 0 … 10¹²; 0 keeps updating them for the whole run (SB3's
+    /// VecNormalize). Used only with <see cref="NormalizeObservations"/>. Default 0.
+    /// </summary>
+    public long NormalizeObservationsUntil { get; init; }
+
     /// <summary>Write a checkpoint every this many iterations, 0 … 10⁶ (0: only the final one). Default 10.</summary>
     public int CheckpointEvery { get; init; } = 10;
 
@@ -95,6 +102,7 @@ public sealed record TrainConfig
         ConfigCheck.Unit(p, "gamma", Gamma);
         ConfigCheck.Unit(p, "gae_lambda", GaeLambda);
         ConfigCheck.Range(p, "checkpoint_every", CheckpointEvery, 0, 1_000_000);
+        ConfigCheck.Range(p, "normalize_observations_until", NormalizeObservationsUntil, 0, 1_000_000_000_000);
         Policy.AddProblems(p, "policy", boxActions);
         Baseline.AddProblems(p, "baseline");
         Algo.AddProblems(p, "algo");

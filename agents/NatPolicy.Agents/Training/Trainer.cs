@@ -1,5 +1,6 @@
 using NatPolicy.Agents.Updates;
 using NatPolicy.Core;
+using NatPolicy.Envs.Vector;
 
 namespace NatPolicy.Agents.Training;
 
@@ -72,6 +73,7 @@ public sealed class Trainer : ISnapshotable
             _env.Reset(_envSeed);
             _started = true;
         }
+        FreezeNormalizerWhenDue();
         Collect();
         EstimateAdvantages();
         double gradNorm = PolicyGradient(_gradient);
@@ -88,6 +90,17 @@ public sealed class Trainer : ISnapshotable
         EnvSteps += _buffer.Count;
         Episodes += _finished.Count;
         return IterationLog.From(Iteration, EnvSteps, _finished, entropy, kl, gradNorm, result);
+    }
+
+    /// <summary>
+    /// Stops the observation normaliser's statistics once <see cref="TrainConfig.NormalizeObservationsUntil"/> env
+    /// steps (&gt; 0) have been collected, so the policy's inputs stop shifting under it.
+    /// </summary>
+    private void FreezeNormalizerWhenDue()
+    {
+        if (_config.NormalizeObservationsUntil > 0 && EnvSteps >= _config.NormalizeObservationsUntil
+            && _env is NormalizeObservationVector normalizer)
+            normalizer.Frozen = true;
     }
 
     /// <summary>Step 1: T steps of N envs with actions sampled from π_θ.</summary>

@@ -9,10 +9,15 @@ namespace NatPolicy.Agents.Updates;
 /// s = (F + λI)⁻¹ g with F from an <see cref="IFisherEstimator"/> at the batch and a <see cref="IFisherSolver"/>:
 /// dense Cholesky on the exact or empirical Fisher (NPG), or conjugate gradient on Fisher-vector products (TRPO).
 /// A solver status other than converged/max-iterations, or a non-finite s, makes the direction unusable.
+/// With <c>noiseShrinkage</c> the result also carries the James–Stein factor of <see cref="SignalFraction"/>.
 /// </summary>
-public sealed class FisherDirection(IFisherEstimator estimator, IFisherSolver solver, double damping) : INaturalDirection
+public sealed class FisherDirection(IFisherEstimator estimator, IFisherSolver solver, double damping, bool noiseShrinkage = false)
+    : INaturalDirection
 {
     private double[] _fs = [];
+    private double[] _groups = [];
+    private double[] _score = [];
+    private double[] _x = [];
 
     public DirectionResult Compute(IPolicy policy, RolloutBuffer batch, ReadOnlySpan<double> gradient, Span<double> direction)
     {
@@ -26,6 +31,45 @@ public sealed class FisherDirection(IFisherEstimator estimator, IFisherSolver so
         if (_fs.Length != direction.Length) _fs = new double[direction.Length];
         fisher.Apply(direction, _fs);
         double curvature = Vec.Dot(direction, _fs) + damping * Vec.Dot(direction, direction);
-        return new DirectionResult(true, solve.Iterations, solve.Residual, curvature, null);
+        double shrink = noiseShrinkage ? SignalFraction(policy, batch, fisher, Vec.Dot(gradient, direction)) : 1.0;
+        return new DirectionResult(true, solve.Iterations, solve.Residual, curvature, null, shrink);
+    }
+
+    /// <summary>
+    /// The positive-part James–Stein factor f = (1 − Ẑ/T)₊ of the natural gradient. The batch's n env copies are
+    /// independent, so g = Σᵢ gᵢ with gᵢ the copy's share of the gradient, E gᵢ = μ/n. With the metric M = (F + λI)⁻¹,
+    /// T = gᵀMg and Q = Σᵢ gᵢᵀMgᵢ have E T = μᵀMμ + Z and E Q = μᵀMμ/n + Z (Z: the noise, Σᵢ E eᵢᵀMeᵢ), so
+    /// Ẑ = (nQ − T)/(n − 1) and f = n(T − Q)/((n − 1)T), clipped to [0, 1]. f ≈ 1 when the copies agree, ≈ 0 when
+    /// the batch gradient is no larger than its own noise. Costs n extra solves. 1 when n &lt; 2 or T is not positive.
+    /// </summary>
+    /// <param name="total">T = gᵀ(F + λI)⁻¹g, computed from the solved direction.</param>
+    public double SignalFraction(IPolicy policy, RolloutBuffer batch, ILinearOperator fisher, double total)
+    {
+        int n = batch.Envs, p = policy.ParameterCount;
+        if (n < 2 || !(total > 0) || !double.IsFinite(total)) return 1.0;
+        if (_groups.Length != n * p)
+        {
+            _groups = new double[n * p];
+            _score = new double[p];
+            _x = new double[p];
+        }
+        Array.Clear(_groups);
+        for (int row = 0; row < batch.Count; row++)
+        {
+            policy.Score(batch.Observation(row), batch.Action(row), _score);
+            var gi = _groups.AsSpan((row % n) * p, p);
+            Vec.Axpy(gi, batch.Advantages[row] / batch.Count, _score, gi);
+        }
+        double q = 0;
+        for (int i = 0; i < n; i++)
+        {
+            var gi = _groups.AsSpan(i * p, p);
+            Array.Clear(_x);
+            var solve = solver.Solve(fisher, damping, gi, _x);
+            if (!solve.IsUsable || !Vec.AllFinite(_x)) return 1.0;
+            q += Vec.Dot(gi, _x);
+        }
+        double f = n * (total - q) / ((n - 1) * total);
+        return double.IsFinite(f) ? Math.Clamp(f, 0.0, 1.0) : 1.0;
     }
 }

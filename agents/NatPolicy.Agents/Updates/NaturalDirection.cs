@@ -36,4 +36,5 @@ public static class NaturalDirections
 /// <param name="Iterations">Solver iterations (0 for a direct solver).</param>
 /// <param name="Residual">‖(F + λI)s − g‖.</param>
 /// <param name="Curvature">sᵀ(F + λI)s, the quadratic model of 2·KL along s.</param>
-public readonly record struct DirectionResult(bool Ok, int Iterations, double Residual, double Curvature, string? Problem);
+/// <param name="Shrink">Factor ∈ [0, 1] the step rules multiply their step by (1: the papers' step; see <see cref="FisherDirection"/>).</param>
+public readonly record struct DirectionResult(bool Ok, int Iterations, double Residual, double Curvature, string? Problem, double Shrink = 1.0);

@@ -5,7 +5,8 @@ namespace NatPolicy.Agents.Updates;
 
 /// <summary>
 /// Kakade's natural policy gradient: θ ← θ + α s with s = (F + λI)⁻¹ g and the normalised step
-/// α = sqrt(2δ / sᵀFs), which moves the quadratic KL model by δ (with s = F⁻¹g, sᵀFs = gᵀF⁻¹g).
+/// α = sqrt(2δ / sᵀFs), which moves the quadratic KL model by δ (with s = F⁻¹g, sᵀFs = gᵀF⁻¹g),
+/// multiplied by the direction's shrink factor (1 unless noise shrinkage is on; 0 leaves θ unchanged).
 /// </summary>
 public sealed class NaturalUpdate : IPolicyUpdate
 {
@@ -27,8 +28,9 @@ public sealed class NaturalUpdate : IPolicyUpdate
     public UpdateResult Update(IPolicy policy, RolloutBuffer batch, ReadOnlySpan<double> gradient)
     {
         if (_direction.TryCompute(policy, batch, gradient, _s, out var d) is { } rejected) return rejected;
-        double alpha = Math.Sqrt(2 * _maxKl / d.Curvature);
+        double alpha = Math.Sqrt(2 * _maxKl / d.Curvature) * d.Shrink;
         if (!double.IsFinite(alpha)) return UpdateResult.Rejected("non-finite step size", d.Iterations, d.Residual);
+        if (alpha == 0) return new UpdateResult(true, 0, d.Iterations, d.Residual, 0, null);
         policy.GetParameters(_theta);
         Vec.Axpy(_theta, alpha, _s, _theta);
         if (!Vec.AllFinite(_theta)) return UpdateResult.Rejected("non-finite parameters after the step", d.Iterations, d.Residual);

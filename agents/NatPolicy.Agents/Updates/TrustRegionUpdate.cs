@@ -5,7 +5,8 @@ namespace NatPolicy.Agents.Updates;
 
 /// <summary>
 /// TRPO (Schulman et al. 2015): the natural direction s (conjugate gradient on Fisher-vector products), the maximal
-/// step β = sqrt(2δ / sᵀFs), then a backtracking line search on the surrogate and the mean KL. If no candidate is
+/// step β = sqrt(2δ / sᵀFs) (times the direction's shrink factor, 1 unless noise shrinkage is on; 0 leaves θ
+/// unchanged), then a backtracking line search on the surrogate and the mean KL. If no candidate is
 /// acceptable θ is restored exactly and the rejection is reported.
 /// </summary>
 public sealed class TrustRegionUpdate : IPolicyUpdate
@@ -30,7 +31,8 @@ public sealed class TrustRegionUpdate : IPolicyUpdate
     public UpdateResult Update(IPolicy policy, RolloutBuffer batch, ReadOnlySpan<double> gradient)
     {
         if (_direction.TryCompute(policy, batch, gradient, _s, out var d) is { } rejected) return rejected;
-        double beta = Math.Sqrt(2 * _maxKl / d.Curvature);
+        double beta = Math.Sqrt(2 * _maxKl / d.Curvature) * d.Shrink;
+        if (beta == 0) return new UpdateResult(true, 0, d.Iterations, d.Residual, 0, null);
         for (int k = 0; k < _s.Length; k++) _s[k] *= beta;
 
         policy.GetParameters(_thetaOld);

@@ -359,7 +359,10 @@ public static class ConfigResolver
         ["env_id", "seed", "total_steps", "steps_per_iteration", "num_envs", "gamma", "gae_lambda", "normalize_advantages",
          "normalize_observations", "checkpoint_every"];
 
-    /// <summary>A version-1 (flat) object as the version-2 overlay it means against <paramref name="current"/>'s kinds.</summary>
+    /// <summary>
+    /// A version-1 (flat) object as the version-2 overlay it means against <paramref name="current"/>'s kinds. Options
+    /// added after version 1 (<c>normalize_observations_until</c>, <c>algo.noise_shrinkage</c>) are set off.
+    /// </summary>
     private static JsonObject MigrateV1(JsonObject flat, string source, TrainConfig current, bool box)
     {
         foreach (var key in new[] { "policy", "baseline", "algo" })
@@ -402,6 +405,9 @@ public static class ConfigResolver
                 throw new ConfigException($"{source}: unknown config key '{key}'{Hint(key, all)} (a version-1 file: no format_version); keys: {string.Join(", ", all)}");
             }
         }
+        // Version 1 had neither option: a version-1 file means them off, so a resumed version-1 run continues as it began.
+        v2["normalize_observations_until"] = 0;
+        if (kinds["algo"] is "npg" or "trpo") Child("algo")["noise_shrinkage"] = false;
         return v2;
     }
 

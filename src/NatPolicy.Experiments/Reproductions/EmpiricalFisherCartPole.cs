@@ -24,9 +24,14 @@ public sealed record EmpiricalFisherCartPoleConfig(
 
     public TrainConfig Training(string fisher, ulong seed)
     {
+        // Kakade's normalised step, as documented in docs/reproductions.md (the CartPole default shrinks it since issue 9).
         var c = TrainDefaults.For(EnvId, "npg") with
         {
-            Algo = (NpgConfig)TrainDefaults.For(EnvId, "npg").Algo with { Fisher = FisherEstimators.Parse(fisher) ?? throw new ArgumentException($"fisher '{fisher}' is unknown", nameof(fisher)) },
+            Algo = (NpgConfig)TrainDefaults.For(EnvId, "npg").Algo with
+            {
+                Fisher = FisherEstimators.Parse(fisher) ?? throw new ArgumentException($"fisher '{fisher}' is unknown", nameof(fisher)),
+                NoiseShrinkage = false,
+            },
             Seed = seed,
         };
         return TotalSteps is { } t ? c with { TotalSteps = t } : c;

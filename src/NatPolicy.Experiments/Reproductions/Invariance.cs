@@ -42,10 +42,14 @@ public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<i
     {
         // The rllab polynomial baseline (nearly invariant to feature scaling: a ridge fit over s and s²) rather than the
         // default random Fourier features, whose fixed bandwidth would see the scaled observations differently.
+        // The papers' steps as documented in docs/reproductions.md: 2000 steps per iteration and the algo's record
+        // defaults (vpg Adam 0.01; Kakade's normalised step without noise shrinkage), which the CartPole defaults
+        // depart from since issue 9.
         var c = TrainDefaults.For(envId, Algo) with
         {
             Seed = seed, NormalizeObservations = false, Policy = new LinearPolicyConfig { InitLogStd = TrainDefaults.For(envId, Algo).Policy.InitLogStd },
             Baseline = new PolynomialBaselineConfig { TimeFeatures = true },
+            StepsPerIteration = 2_000, Algo = AlgoSpec.Default(Algo),
         };
         if (Undamped)
         {

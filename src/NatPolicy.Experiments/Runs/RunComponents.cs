@@ -72,15 +72,15 @@ public sealed class RunComponents
     {
         VpgConfig v => new VanillaUpdate(parameterCount, v.LearningRate, useAdam: v.Optimizer == "adam"),
         NpgConfig n => new NaturalUpdate(parameterCount,
-            Direction(n.Fisher, n.Solver, n.Damping, n.CgIterations, n.CgTolerance), n.MaxKl),
+            Direction(n.Fisher, n.Solver, n), n.MaxKl),
         TrpoConfig t => new TrustRegionUpdate(parameterCount,
-            Direction(FisherKind.MatrixFree, SolverKind.ConjugateGradient, t.Damping, t.CgIterations, t.CgTolerance),
+            Direction(FisherKind.MatrixFree, SolverKind.ConjugateGradient, t),
             new BacktrackingLineSearch(t.BacktrackRatio, t.MaxBacktracks), t.MaxKl),
         _ => throw new ConfigException($"algo '{algo.Name}' is unknown; allowed: {string.Join(", ", TrainConfig.Algos)}"),
     };
 
-    private static FisherDirection Direction(FisherKind fisher, SolverKind solver, double damping, int cgIterations, double cgTolerance) =>
-        new(FisherEstimators.Create(fisher), FisherSolvers.Create(solver, cgIterations, cgTolerance), damping);
+    private static FisherDirection Direction(FisherKind fisher, SolverKind solver, NaturalGradientConfig c) =>
+        new(FisherEstimators.Create(fisher), FisherSolvers.Create(solver, c.CgIterations, c.CgTolerance), c.Damping, c.NoiseShrinkage);
 
     public void Save(Snapshot into) => Trainer.Save(into);
 

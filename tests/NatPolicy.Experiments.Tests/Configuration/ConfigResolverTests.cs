@@ -65,12 +65,18 @@ public sealed class ConfigResolverTests
     {
         var p = TrainDefaults.For("Pendulum-v1", "trpo");
         var rff = Assert.IsType<RffPolicyConfig>(p.Policy);
-        Assert.Equal((100, -0.5, 0.95, 0.95, 4000, 300_000L), (rff.Features, rff.InitLogStd!.Value, p.Gamma, p.GaeLambda, p.StepsPerIteration, p.TotalSteps));
-        Assert.Equal(0.02, Assert.IsType<TrpoConfig>(p.Algo).MaxKl);
-        Assert.IsType<RffBaselineConfig>(p.Baseline);
-        Assert.Equal(300_000L, TrainDefaults.For("CartPole-v1", "vpg").TotalSteps);
+        Assert.Equal((100, -0.5, 0.9, 0.95, 2000, 100_000L), (rff.Features, rff.InitLogStd!.Value, p.Gamma, p.GaeLambda, p.StepsPerIteration, p.TotalSteps));
+        Assert.Equal(0.03, Assert.IsType<TrpoConfig>(p.Algo).MaxKl);
+        var critic = Assert.IsType<MlpBaselineConfig>(p.Baseline);
+        Assert.Equal([64, 64], critic.HiddenSizes);
+        Assert.Equal(10, critic.Epochs);
+        var vpg = TrainDefaults.For("CartPole-v1", "vpg");
+        Assert.Equal((100_000L, 1000, 0.02), (vpg.TotalSteps, vpg.StepsPerIteration, Assert.IsType<VpgConfig>(vpg.Algo).LearningRate));
         var npg = Assert.IsType<NpgConfig>(TrainDefaults.For("CartPole-v1", "npg").Algo);
-        Assert.Equal((FisherKind.Exact, SolverKind.Cholesky, 0.01), (npg.Fisher, npg.Solver, npg.MaxKl));
+        Assert.Equal((FisherKind.Exact, SolverKind.Cholesky, 0.01, true), (npg.Fisher, npg.Solver, npg.MaxKl, npg.NoiseShrinkage));
+        Assert.True(Assert.IsType<TrpoConfig>(TrainDefaults.For("CartPole-v1", "trpo").Algo).NoiseShrinkage);
+        Assert.Equal(0.03, Assert.IsType<NpgConfig>(TrainDefaults.For("Acrobot-v1", "npg").Algo).MaxKl);
+        Assert.False(Assert.IsType<NpgConfig>(TrainDefaults.For("Acrobot-v1", "npg").Algo).NoiseShrinkage);
         Assert.Equal([32, 32], Assert.IsType<MlpBaselineConfig>(TrainDefaults.For("CartPole-v1", "npg").Baseline).HiddenSizes);
     }
 
@@ -78,11 +84,20 @@ public sealed class ConfigResolverTests
     public void VersionOneFilesAreMigrated()
     {
         // Written by the flat format for a trpo run: its ignored fisher/solver and the linear policy's fields are dropped.
+        // The files hold the version-1 defaults of their day; options added since (noise shrinkage, the normaliser
+        // freeze) are off, so a resumed version-1 run continues exactly as it began.
         var pend = ConfigResolver.Load(Sample("v1-pendulum-trpo.json"), "v1.json");
-        Assert.Equal(TrainDefaults.For("Pendulum-v1", "trpo") with { Seed = 3, TotalSteps = 8000 }, pend with { });
-        Assert.Equal((TrainDefaults.For("Pendulum-v1", "trpo") with { Seed = 3, TotalSteps = 8000 }).ToJson(), pend.ToJson());
+        var pendV1 = new TrainConfig
+        {
+            EnvId = "Pendulum-v1", Seed = 3, TotalSteps = 8000, StepsPerIteration = 4000, Gamma = 0.95, GaeLambda = 0.95,
+            Policy = new RffPolicyConfig { Features = 100, InitLogStd = -0.5 }, Baseline = new RffBaselineConfig(),
+            Algo = new TrpoConfig { MaxKl = 0.02 },
+        };
+        Assert.Equal(pendV1.ToJson(), pend.ToJson());
         var cart = ConfigResolver.Load(Sample("v1-cartpole-npg.json"), "v1.json");
-        Assert.Equal((TrainDefaults.For("CartPole-v1", "npg") with { Seed = 3, TotalSteps = 20000 }).ToJson(), cart.ToJson());
+        var cartV1 = new TrainConfig { EnvId = "CartPole-v1", Seed = 3, TotalSteps = 20000, Algo = new NpgConfig(), Baseline = new MlpBaselineConfig() };
+        Assert.Equal(cartV1.ToJson(), cart.ToJson());
+        Assert.False(Assert.IsType<NpgConfig>(cart.Algo).NoiseShrinkage);
         Assert.Null(cart.Policy.InitLogStd);
 
         var flat = ConfigResolver.Resolve("CartPole-v1", "npg", """{"baseline": "linear", "baseline_ridge": 0.5, "max_kl": 0.03, "hidden_sizes": [8]}""", "f.json", []);
@@ -143,7 +158,7 @@ public sealed class ConfigResolverTests
         // --algo wins over algo.name in the overrides: the object restarts from npg's (Pendulum) defaults.
         Assert.Equal(TrainDefaults.For("Pendulum-v1", "npg").Algo, c.Algo);
         var trpo = ConfigResolver.Resolve("Pendulum-v1", null, null, null, [("algo.name", "trpo"), ("algo.max_kl", "0.05")]);
-        Assert.Equal(TrainDefaults.For("Pendulum-v1", "trpo").Algo with { }, ((TrpoConfig)trpo.Algo) with { MaxKl = 0.02 });
+        Assert.Equal(TrainDefaults.For("Pendulum-v1", "trpo").Algo with { }, ((TrpoConfig)trpo.Algo) with { MaxKl = 0.03 });
         Assert.Equal(0.05, ((TrpoConfig)trpo.Algo).MaxKl);
     }
 
