@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -78,24 +77,6 @@ public sealed partial class ExampleProgramTests : IDisposable
     private (int Code, string Out, string Err) Example(params string[] args)
     {
         Assert.True(File.Exists(ExampleDll), $"{ExampleDll} is not built");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = _root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(ExampleDll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"NatPolicy.Examples {string.Join(' ', args)} did not finish in 5 minutes");
-        }
-        return (process.ExitCode, stdout, stderr.Result);
+        return ChildProcess.Run("dotnet", _root, TimeSpan.FromMinutes(5), [ExampleDll, .. args]);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Xml.Linq;
 
@@ -71,24 +70,8 @@ public sealed class PackageTests : IDisposable
     /// <summary>Runs a program to completion (10 minutes at most); a non-zero exit fails the test with its output.</summary>
     private static string Exec(string program, string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{program} {string.Join(' ', args)} did not finish in 10 minutes");
-        }
-        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)} exited {process.ExitCode}\n{stdout}\n{stderr.Result}");
+        var (code, stdout, stderr) = ChildProcess.Run(program, workingDirectory, TimeSpan.FromMinutes(10), args);
+        Assert.True(code == 0, $"{program} {string.Join(' ', args)} exited {code}\n{stdout}\n{stderr}");
         return stdout;
     }
 }
