@@ -7,13 +7,7 @@ namespace NatPolicy.Cli.Tests;
 [Trait("Category", "Cli")]
 public sealed class CommandLineTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => InProcess.Natpolicy(args);
 
     /// <summary>The completions System.CommandLine's [suggest] directive gives with the cursor at the end of <paramref name="line"/>.</summary>
     private static string[] Suggest(string line) =>

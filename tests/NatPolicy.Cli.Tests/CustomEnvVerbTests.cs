@@ -13,13 +13,7 @@ public sealed class CustomEnvVerbTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => InProcess.Natpolicy(args);
 
     [Fact]
     public void Checkenv_exits_0_for_a_sound_env_1_for_a_broken_one_2_for_an_unknown_id()

@@ -6,13 +6,7 @@ namespace NatPolicy.Cli.Tests;
 [Trait("Category", "Env")]
 public sealed class EnvCheckVerbTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => InProcess.Natpolicy(args);
 
     [Fact]
     public void All_five_shared_files_match_exactly_exit_0()
