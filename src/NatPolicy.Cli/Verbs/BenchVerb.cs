@@ -13,7 +13,7 @@ namespace NatPolicy.Cli;
 /// </summary>
 public static class BenchVerb
 {
-    public const string Summary = "measure environment steps per second and bytes allocated per step";
+    public const string Summary = "Measure environment steps per second and bytes allocated per step";
 
     public const double DefaultSeconds = 2.0;
     public const int DefaultCopies = 64;

@@ -14,7 +14,7 @@ public static class CheckEnvVerb
     /// <summary>The <c>checkenv</c> command.</summary>
     public static Command Build(TextWriter stdout)
     {
-        var id = new Argument<string>("ID") { Description = "A registered env id (built-in, or registered by the program hosting the verbs).", Arity = ArgumentArity.ZeroOrOne };
+        var id = new Argument<string>("ID") { HelpName = "ID", Description = "A registered env id (built-in, or registered by the program hosting the verbs).", Arity = ArgumentArity.ZeroOrOne };
         id.CompletionSources.Add(ConfigOptions.Envs.ToArray());
         var seed = Options.Long("--seed", "N", "Seed of the first reset. [default: 0]", 0, "must be ≥ 0");
         var episodes = Options.Int("--episodes", "N", "Episodes of random actions for the step checks.", 3, 1);

@@ -13,7 +13,7 @@ public static class EnvCheckVerb
 {
     public const string Name = "envcheck";
 
-    public const string Summary = "replay Gymnasium reference trajectories and compare bit for bit";
+    public const string Summary = "Replay Gymnasium reference trajectories and compare bit for bit";
 
     /// <summary>The <c>envcheck</c> command.</summary>
     public static Command Build(TextWriter stdout)

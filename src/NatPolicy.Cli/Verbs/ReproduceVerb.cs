@@ -29,7 +29,7 @@ public static class ReproduceVerb
         new("invariance", "Amari/Kakade: vpg vs npg on CartPole under badly conditioned feature scalings (5 seeds)", RunInvariance),
     ];
 
-    public const string Summary = "re-run a classic natural-gradient result (kakade-twostate, kakade-lqr, empirical-fisher, invariance, ...)";
+    public const string Summary = "Re-run a classic natural-gradient result (kakade-twostate, kakade-lqr, empirical-fisher, invariance, ...)";
 
     /// <summary>The <c>reproduce</c> command.</summary>
     public static Command Build(TextWriter stdout)
