@@ -44,6 +44,15 @@ public sealed class PlottingTests : IDisposable
     }
 
     [Fact]
+    public void ALinearGridFigureWritesASmallSvg()
+    {
+        // A dotted minor grid used to be written as thousands of tiny squares (1.2–1.6 MB per figure).
+        var (_, svg) = FigureWriter.Save(new Figure(SamplePanel(AxisScale.Linear, AxisScale.Linear)), Path.Combine(_dir, "small"));
+        long size = new FileInfo(svg).Length;
+        Assert.True(size <= 150_000, $"{svg} is {size} bytes");
+    }
+
+    [Fact]
     public void SinglePanelUsesDefaultSizeAndGridLayoutWraps()
     {
         Assert.Equal((1, 1, 1000, 600, 1000, 600), FigureWriter.Layout(new Figure(SamplePanel(AxisScale.Linear, AxisScale.Linear))));

@@ -188,7 +188,7 @@ public static class FigureWriter
         axis.Title = title;
         axis.MajorGridlineStyle = LineStyle.Solid;
         axis.MajorGridlineColor = OxyColor.FromRgb(0xe6, 0xe6, 0xe6);
-        axis.MinorGridlineStyle = scale == AxisScale.Log10 ? LineStyle.None : LineStyle.Dot;
+        axis.MinorGridlineStyle = scale == AxisScale.Log10 ? LineStyle.None : LineStyle.Solid; // solid: OxyPlot's SVG writes a dotted line as thousands of tiny squares
         axis.MinorGridlineColor = OxyColor.FromRgb(0xf2, 0xf2, 0xf2);
         axis.TitleFontSize = FontSize;
         if (min is { } lo) axis.Minimum = lo;
