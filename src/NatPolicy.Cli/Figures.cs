@@ -36,7 +36,7 @@ public static class Figures
     public static string SaveComparison(string comparisonDir, ComparisonSummary summary)
     {
         string path = Path.Combine(comparisonDir, "learning_curves");
-        Save(ComparisonPanel(summary).Panel, path);
+        Save(ComparisonPanel(summary), path);
         return path;
     }
 
@@ -47,7 +47,7 @@ public static class Figures
         if (dirs.Count == 1 && !allRuns)
         {
             string p = Strip(outPath) ?? Path.Combine(dirs[0], "learning_curves");
-            Save(ComparisonPanel(dirs[0]).Panel, p);
+            Save(ComparisonPanel(dirs[0]), p);
             return p;
         }
         string path = Strip(outPath) ?? (dirs.Count == 1 ? Path.Combine(dirs[0], "learning_curve") : Path.Combine("results", "plot"));
@@ -91,7 +91,7 @@ public static class Figures
     }
 
     /// <summary>The panel of a comparison folder: from comparison.json's cells when it has one, else from its <c>&lt;algo&gt;/s&lt;seed&gt;/</c> folders.</summary>
-    private static (Panel Panel, string Title) ComparisonPanel(string dir)
+    private static Panel ComparisonPanel(string dir)
     {
         if (ComparisonManifest.Exists(dir)) return ComparisonPanel(ComparisonSummary.Read(Comparison.Open(dir)));
         var algos = ComparisonFolder.Algos(dir);
@@ -105,10 +105,10 @@ public static class Figures
             series.Add(MeanSeries(MeanCurve.Compute(algo, runs), $"{algo} (mean of {runs.Count} seeds, 95% CI)", AlgoColor(algo)));
         }
         string title = $"{env ?? Path.GetFileName(dir)}: {string.Join(" vs ", algos)}, {seeds} seeds";
-        return (WithThreshold(new Panel(title, "environment steps", "episode return", series) { Legend = LegendPlacement.BottomRight }, env), title);
+        return WithThreshold(new Panel(title, "environment steps", "episode return", series) { Legend = LegendPlacement.BottomRight }, env);
     }
 
-    private static (Panel Panel, string Title) ComparisonPanel(ComparisonSummary summary)
+    private static Panel ComparisonPanel(ComparisonSummary summary)
     {
         var m = summary.Manifest;
         bool budgets = m.BudgetsDiffer;
@@ -121,7 +121,7 @@ public static class Figures
             ? "budgets " + string.Join(", ", m.Algos.Select(a => $"{a} {m.Budget(a).ToString("N0", CultureInfo.InvariantCulture)}"))
             : $"{m.Budget(m.Algos[0]).ToString("N0", CultureInfo.InvariantCulture)} steps each";
         string title = $"{m.EnvId}: {string.Join(" vs ", m.Algos)}, {seeds}, {budget}";
-        return (WithThreshold(new Panel(title, "environment steps", "episode return", series) { Legend = LegendPlacement.BottomRight }, m.Threshold), title);
+        return WithThreshold(new Panel(title, "environment steps", "episode return", series) { Legend = LegendPlacement.BottomRight }, m.Threshold);
     }
 
     private static Series MeanSeries(MeanCurve m, string label, string color) =>
@@ -159,5 +159,5 @@ public static class Figures
         p is null ? null : p.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".svg", StringComparison.OrdinalIgnoreCase) ? p[..^4] : p;
 
     private static void Save(Panel panel, string pathWithoutExtension) =>
-        FigureWriter.Save(new Figure(panel) { Title = null }, pathWithoutExtension);
+        FigureWriter.Save(new Figure(panel), pathWithoutExtension);
 }
