@@ -16,6 +16,12 @@ public enum FisherKind
 
     /// <summary>v ↦ F v with the exact per-state expectation via JVP/VJP, never forming F.</summary>
     MatrixFree,
+
+    /// <summary>
+    /// K-FAC: per-layer Kronecker factors A ⊗ G of an MLP's Fisher (<see cref="KfacEstimator"/>), solved only by its own
+    /// factored inverse (<see cref="Solvers.KfacSolver"/>). Chosen by <c>algo.curvature = "kfac"</c>, not by <c>fisher</c>.
+    /// </summary>
+    Kfac,
 }
 
 /// <summary>
@@ -50,6 +56,7 @@ public static class FisherEstimators
         FisherKind.Exact => "exact",
         FisherKind.Empirical => "empirical",
         FisherKind.MatrixFree => "matrix-free",
+        FisherKind.Kfac => "kfac",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown Fisher kind."),
     };
 

@@ -207,6 +207,15 @@ public abstract class ParametricPolicy : IDifferentiablePolicy
         for (int i = pf; i < p; i++) matrix[i * p + i] += h;
     }
 
+    /// <summary>
+    /// m (K×K row-major) = M, the head's Fisher in z at the given z and the current head parameters (softmax: diag p − p pᵀ;
+    /// Gaussian: Σ⁻¹). For curvature approximations that propagate M through the feature map themselves (K-FAC).
+    /// </summary>
+    public void HeadFisher(ReadOnlySpan<double> z, Span<double> m) => HeadFisherMatrix(z, HeadTheta(_theta), m);
+
+    /// <summary>The head's own parameters' Fisher per entry (Gaussian log σ: 2; softmax: none); they couple with nothing else.</summary>
+    public double HeadParameterFisherPerEntry => HeadParameterFisher;
+
     // ---- head ----
 
     private protected abstract void SampleHead(ReadOnlySpan<double> z, ReadOnlySpan<double> head, Rng rng, Span<double> action);

@@ -16,6 +16,9 @@ public enum SolverKind
 
     /// <summary>Matrix-free conjugate gradient (<see cref="ConjugateGradient"/>).</summary>
     ConjugateGradient,
+
+    /// <summary>The K-FAC factored inverse (<see cref="KfacSolver"/>); only for a <see cref="KroneckerFactoredFisher"/>.</summary>
+    Kfac,
 }
 
 /// <summary>
@@ -54,6 +57,7 @@ public static class FisherSolvers
         SolverKind.Cholesky => "cholesky",
         SolverKind.PseudoInverse => "pinv",
         SolverKind.ConjugateGradient => "cg",
+        SolverKind.Kfac => "kfac",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown solver kind."),
     };
 

@@ -204,14 +204,15 @@ public sealed record MlpBaselineConfig : BaselineSpec
     }
 }
 
-/// <summary>The update rule: <c>vpg</c>, <c>npg</c> or <c>trpo</c> (JSON key <c>name</c>).</summary>
+/// <summary>The update rule: <c>vpg</c>, <c>npg</c>, <c>trpo</c> or <c>nac</c> (JSON key <c>name</c>).</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "name")]
 [JsonDerivedType(typeof(VpgConfig), "vpg")]
 [JsonDerivedType(typeof(NpgConfig), "npg")]
 [JsonDerivedType(typeof(TrpoConfig), "trpo")]
+[JsonDerivedType(typeof(NacConfig), "nac")]
 public abstract record AlgoSpec
 {
-    /// <summary>"vpg", "npg" or "trpo".</summary>
+    /// <summary>"vpg", "npg", "trpo" or "nac".</summary>
     [JsonIgnore]
     public string Name => AlgoName;
 
@@ -224,6 +225,7 @@ public abstract record AlgoSpec
         "vpg" => new VpgConfig(),
         "npg" => new NpgConfig(),
         "trpo" => new TrpoConfig(),
+        "nac" => new NacConfig(),
         _ => throw new ConfigException($"algo.name '{name}' is unknown; allowed: {string.Join(", ", TrainConfig.Algos)}"),
     };
 }
@@ -280,8 +282,30 @@ public abstract record NaturalGradientConfig : AlgoSpec
     [JsonPropertyOrder(9)]
     public bool NoiseShrinkage { get; init; }
 
+    /// <summary>The spellings of <see cref="Curvature"/>.</summary>
+    public static IReadOnlyList<string> Curvatures { get; } = ["fisher", "kfac"];
+
+    /// <summary>
+    /// The curvature the direction s ≈ (F + λI)⁻¹ g uses. "fisher": npg's <c>fisher</c>/<c>solver</c>, trpo's
+    /// matrix-free products and CG. "kfac": K-FAC (Martens &amp; Grosse 2015) for an mlp (or linear) policy, softmax or
+    /// Gaussian head: per layer Kronecker factors A = E[ā āᵀ] (layer inputs with a bias 1) and G = E[δ δᵀ]
+    /// (cotangents of the pre-activations, the exact expectation over the action distribution), running averages
+    /// with decay <see cref="KfacDecay"/>, the damping λ = <see cref="Damping"/> split between the factors by π
+    /// (s = (A + π√λ I)⁻¹ ⊗ (G + √λ/π I)⁻¹ g), and npg's step α = sqrt(2δ / sᵀ(F̂ + λI)s) with F̂ the Kronecker
+    /// product; trpo then line-searches as usual. Under "kfac" npg's <c>fisher</c>, <c>solver</c> and the <c>cg_*</c>
+    /// keys are unused. Default "fisher".
+    /// </summary>
+    [JsonPropertyOrder(10)]
+    public string Curvature { get; init; } = "fisher";
+
+    /// <summary>K-FAC only: weight ε ∈ [0, 1) of the previous iterations' factors in the running average F ← εF + (1 − ε)F̂_batch (0: this batch only). Default 0.5.</summary>
+    [JsonPropertyOrder(11)]
+    public double KfacDecay { get; init; } = 0.5;
+
     internal override void AddProblems(List<string> p, string path)
     {
+        if (!Curvatures.Contains(Curvature)) p.Add($"{path}.curvature '{Curvature}' is unknown; allowed: {string.Join(", ", Curvatures)}");
+        if (!(KfacDecay >= 0 && KfacDecay < 1)) p.Add($"{path}.kfac_decay must be a number in [0, 1) (got {Core.Fmt.D(KfacDecay)})");
         ConfigCheck.Positive(p, path + ".max_kl", MaxKl, 10);
         if (!(Damping >= 0 && Damping <= 1e6)) p.Add($"{path}.damping must be a number in [0, 1e6] (got {Core.Fmt.D(Damping)})");
         ConfigCheck.Range(p, path + ".cg_iterations", CgIterations, 1, 10_000);
@@ -337,6 +361,37 @@ public sealed record TrpoConfig : NaturalGradientConfig
         base.AddProblems(p, path);
         if (!(BacktrackRatio > 0 && BacktrackRatio < 1)) p.Add($"{path}.backtrack_ratio must be a number in (0, 1) (got {Core.Fmt.D(BacktrackRatio)})");
         ConfigCheck.Range(p, path + ".max_backtracks", MaxBacktracks, 0, 100);
+    }
+}
+
+/// <summary>
+/// Episodic natural actor-critic (Peters &amp; Schaal 2008): the natural gradient is the weight vector w of the
+/// least-squares critic Rₑ ≈ ψₑᵀw + J on the compatible features ψₑ = Σₜ γᵗ ∇log π of each episode of the batch
+/// (J a constant column; segments cut by the batch or a time limit are bootstrapped with the baseline, and each target
+/// is reduced by the baseline's value of its first state), then θ ← θ + α w with α = sqrt(2δ / wᵀ(F + λI)w), F the
+/// exact per-state Fisher of the batch (npg's normalised step). Ignores the advantages; the solve is dense in P + 1,
+/// so it is meant for small (linear or rff) policies. See <c>NatPolicy.Agents.Updates.NaturalActorCritic</c>.
+/// </summary>
+public sealed record NacConfig : AlgoSpec
+{
+    private protected override string AlgoName => "nac";
+
+    /// <summary>The KL step δ of the normalised step, in (0, 10]. Default 0.01.</summary>
+    [JsonPropertyOrder(1)]
+    public double MaxKl { get; init; } = 0.01;
+
+    /// <summary>
+    /// Ridge λ ≥ 0 on w, ≤ 10⁶, scaled by the episode count so that w = (F_ψ + λI)⁻¹ g_ψ (F_ψ the centred Fisher of the
+    /// episode features); it also damps the step's curvature. Needs &gt; 0 when a batch has fewer episodes than
+    /// parameters. Default 1e-4.
+    /// </summary>
+    [JsonPropertyOrder(2)]
+    public double Damping { get; init; } = 1e-4;
+
+    internal override void AddProblems(List<string> p, string path)
+    {
+        ConfigCheck.Positive(p, path + ".max_kl", MaxKl, 10);
+        if (!(Damping >= 0 && Damping <= 1e6)) p.Add($"{path}.damping must be a number in [0, 1e6] (got {Core.Fmt.D(Damping)})");
     }
 }
 

@@ -68,12 +68,12 @@ public sealed record TrainConfig
     /// <summary>The update rule and its settings. Default npg.</summary>
     public AlgoSpec Algo { get; init; } = new NpgConfig();
 
-    /// <summary>The update rule's name: "vpg", "npg" or "trpo" (one of <see cref="Algos"/>).</summary>
+    /// <summary>The update rule's name: "vpg", "npg", "trpo" or "nac" (one of <see cref="Algos"/>).</summary>
     [JsonIgnore]
     public string AlgoName => Algo.Name;
 
     /// <summary>The names of the update rules, in the order the CLI lists them.</summary>
-    public static IReadOnlyList<string> Algos { get; } = ["vpg", "npg", "trpo"];
+    public static IReadOnlyList<string> Algos { get; } = ["vpg", "npg", "trpo", "nac"];
 
     /// <summary>snake_case, indented; no named floating-point literals (NaN/Infinity are refused, never written).</summary>
     public static readonly JsonSerializerOptions Json = new()
@@ -106,6 +106,8 @@ public sealed record TrainConfig
         Policy.AddProblems(p, "policy", boxActions);
         Baseline.AddProblems(p, "baseline");
         Algo.AddProblems(p, "algo");
+        if (Algo is NaturalGradientConfig { Curvature: "kfac" } && Policy is RffPolicyConfig)
+            p.Add("algo.curvature 'kfac' needs policy.kind 'mlp' or 'linear' (got 'rff')");
         return p;
     }
 }

@@ -10,10 +10,15 @@ namespace NatPolicy.Agents.Updates;
 /// dense Cholesky on the exact or empirical Fisher (NPG), or conjugate gradient on Fisher-vector products (TRPO).
 /// A solver status other than converged/max-iterations, or a non-finite s, makes the direction unusable.
 /// With <c>noiseShrinkage</c> the result also carries the James–Stein factor of <see cref="SignalFraction"/>.
+/// A stateful estimator (K-FAC's running factors) is saved and loaded with it.
 /// </summary>
 public sealed class FisherDirection(IFisherEstimator estimator, IFisherSolver solver, double damping, bool noiseShrinkage = false)
-    : INaturalDirection
+    : INaturalDirection, ISnapshotable
 {
+    public void Save(Snapshot into) => (estimator as ISnapshotable)?.Save(into);
+
+    public void Load(SnapshotReader from) => (estimator as ISnapshotable)?.Load(from);
+
     private double[] _fs = [];
     private double[] _groups = [];
     private double[] _score = [];

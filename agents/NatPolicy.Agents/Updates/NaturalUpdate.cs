@@ -38,7 +38,7 @@ public sealed class NaturalUpdate : IPolicyUpdate
         return new UpdateResult(true, alpha, d.Iterations, d.Residual, 0, null);
     }
 
-    public void Save(Snapshot into) { }
+    public void Save(Snapshot into) => (_direction as ISnapshotable)?.Save(into);
 
-    public void Load(SnapshotReader from) { }
+    public void Load(SnapshotReader from) => (_direction as ISnapshotable)?.Load(from);
 }

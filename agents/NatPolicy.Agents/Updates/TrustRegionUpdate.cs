@@ -49,9 +49,9 @@ public sealed class TrustRegionUpdate : IPolicyUpdate
         return new UpdateResult(true, beta * outcome.Fraction, d.Iterations, d.Residual, outcome.Backtracks, null);
     }
 
-    public void Save(Snapshot into) { }
+    public void Save(Snapshot into) => (_direction as ISnapshotable)?.Save(into);
 
-    public void Load(SnapshotReader from) { }
+    public void Load(SnapshotReader from) => (_direction as ISnapshotable)?.Load(from);
 
     /// <summary>The surrogate and KL of the batch, evaluated by setting θ on the policy (restored by the caller).</summary>
     private sealed class SurrogateObjective(IPolicy policy, RolloutBuffer batch, double[] thetaOld) : ITrustRegionObjective

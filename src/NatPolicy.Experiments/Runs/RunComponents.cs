@@ -52,7 +52,7 @@ public sealed class RunComponents
                 Rng.Derive(config.Seed, BaselineStream)),
             _ => null,
         };
-        var trainer = new Trainer(config, env, policy, Update(config.Algo, policy.ParameterCount), baseline,
+        var trainer = new Trainer(config, env, policy, Update(config.Algo, policy.ParameterCount, config.Gamma), baseline,
             Rng.Derive(config.Seed, ActionStream), Rng.Derive(config.Seed, EnvStream).NextUInt64());
         return new RunComponents(config, trainer, normalizer);
     }
@@ -67,8 +67,8 @@ public sealed class RunComponents
         _ => new PolicyConfig(FeatureKind.Linear, InitialLogStd: spec.InitLogStd ?? PolicyConfig.DefaultInitialLogStd),
     };
 
-    /// <summary>The update rule of an algo spec: three compositions of the same parts.</summary>
-    public static IPolicyUpdate Update(AlgoSpec algo, int parameterCount) => algo switch
+    /// <summary>The update rule of an algo spec: compositions of the same parts (<paramref name="gamma"/>: nac's episode discount).</summary>
+    public static IPolicyUpdate Update(AlgoSpec algo, int parameterCount, double gamma) => algo switch
     {
         VpgConfig v => new VanillaUpdate(parameterCount, v.LearningRate, useAdam: v.Optimizer == "adam"),
         NpgConfig n => new NaturalUpdate(parameterCount,
@@ -76,11 +76,14 @@ public sealed class RunComponents
         TrpoConfig t => new TrustRegionUpdate(parameterCount,
             Direction(FisherKind.MatrixFree, SolverKind.ConjugateGradient, t),
             new BacktrackingLineSearch(t.BacktrackRatio, t.MaxBacktracks), t.MaxKl),
+        NacConfig c => new NaturalActorCritic(parameterCount, gamma, c.Damping, c.MaxKl),
         _ => throw new ConfigException($"algo '{algo.Name}' is unknown; allowed: {string.Join(", ", TrainConfig.Algos)}"),
     };
 
-    private static FisherDirection Direction(FisherKind fisher, SolverKind solver, NaturalGradientConfig c) =>
-        new(FisherEstimators.Create(fisher), FisherSolvers.Create(solver, c.CgIterations, c.CgTolerance), c.Damping, c.NoiseShrinkage);
+    /// <summary>The natural direction of a spec: its Fisher and solver, or K-FAC's factors and factored inverse under <c>curvature = "kfac"</c>.</summary>
+    private static FisherDirection Direction(FisherKind fisher, SolverKind solver, NaturalGradientConfig c) => c.Curvature == "kfac"
+        ? new(new KfacEstimator(c.KfacDecay), new KfacSolver(), c.Damping, c.NoiseShrinkage)
+        : new(FisherEstimators.Create(fisher), FisherSolvers.Create(solver, c.CgIterations, c.CgTolerance), c.Damping, c.NoiseShrinkage);
 
     public void Save(Snapshot into) => Trainer.Save(into);
 

@@ -1,0 +1,359 @@
+using MathNet.Numerics.LinearAlgebra.Double;
+using NatPolicy.Agents.Policies;
+using NatPolicy.Core;
+
+namespace NatPolicy.Agents.Fisher;
+
+/// <summary>
+/// K-FAC (Martens &amp; Grosse 2015; in RL ACKTR, Wu et al. 2017) for a policy whose feature map is an
+/// <see cref="MlpFeatureMap"/> (tanh hidden layers, linear output) or a <see cref="LinearFeatureMap"/> (one layer).
+/// Layer l maps its input aₗ (length cₗ) to the pre-activation zₗ = Wₗ aₗ + bₗ (length rₗ); its per-sample score
+/// is vec(δₗ āₗᵀ) with āₗ = (aₗ, 1) and δₗ = ∂log π/∂zₗ. The Fisher block of the layer, E[(āāᵀ) ⊗ (δδᵀ)], is
+/// approximated by Aₗ ⊗ Gₗ with
+/// <list type="bullet">
+/// <item>Aₗ = (1/N) Σᵢ āₗ āₗᵀ over the batch's states ((cₗ+1)×(cₗ+1));</item>
+/// <item>Gₗ = (1/N) Σᵢ E_{a~π(·|sᵢ)}[δₗ δₗᵀ] = (1/N) Σᵢ Bₗ M(sᵢ) Bₗᵀ (rₗ×rₗ): the <b>exact expectation over the
+/// action</b> (softmax M = diag p − p pᵀ, Gaussian M = Σ⁻¹), not a sampled action; Bₗ = ∂z_out/∂zₗ transposed,
+/// obtained by back-propagating the K unit vectors of the output.</item>
+/// </list>
+/// Different layers are independent (block-diagonal); a Gaussian head's log σ entries keep their exact Fisher 2.
+/// Factors are running averages over iterations: F ← ε F + (1 − ε) F̂ with decay ε =
+/// <paramref name="decay"/> ∈ [0, 1) (the first batch initialises them). The operator returned by
+/// <see cref="Build"/> is this estimator's one <see cref="KroneckerFactoredFisher"/>: the next Build updates it in place.
+/// Statistics cost per state one forward pass, K backward passes of the hidden activations' cotangents and
+/// O(Σₗ cₗ² + K rₗ²) for the factors; nothing is allocated after the first batch.
+/// </summary>
+public sealed class KfacEstimator(double decay) : IFisherEstimator, ISnapshotable
+{
+    private KroneckerFactoredFisher? _fisher;
+    private double[][] _act = [];    // aₗ per layer (layer inputs), then z at [L]
+    private double[][] _back = [];   // K cotangent columns per layer, rₗ × K row-major
+    private double[] _m = [];        // M, K×K
+    private double[] _mb = [];       // M Bₗᵀ columns, K × rₗ scratch
+    private double[][] _batchA = [];
+    private double[][] _batchG = [];
+    private double[][]? _loaded;
+
+    public FisherKind Kind => FisherKind.Kfac;
+
+    /// <summary>ε ∈ [0, 1): weight of the previous factors in the running average.</summary>
+    public double Decay { get; } = decay is >= 0 and < 1 ? decay
+        : throw new ArgumentOutOfRangeException(nameof(decay), decay, "the K-FAC decay must be in [0, 1).");
+
+    /// <summary>The running factors (null before the first <see cref="Build"/>).</summary>
+    public KroneckerFactoredFisher? Current => _fisher;
+
+    /// <summary>Layer sizes c₀, c₁, …, K of a supported feature map, or null.</summary>
+    public static int[]? LayerSizes(IFeatureMap map) => map switch
+    {
+        MlpFeatureMap m => [m.InputDimension, .. m.HiddenSizes, m.OutputDimension],
+        LinearFeatureMap l => [l.InputDimension, l.OutputDimension],
+        _ => null,
+    };
+
+    public ILinearOperator Build(IPolicy policy, ReadOnlyMemory<double> observations, ReadOnlyMemory<double> actions, int count)
+    {
+        IDifferentiablePolicy dp = FisherEstimators.RequireDifferentiable(policy, Kind);
+        FisherEstimators.CheckBatch(policy, observations, actions, count, needActions: false);
+        if (dp is not ParametricPolicy pp || LayerSizes(dp.FeatureMap) is not { } sizes)
+            throw new ArgumentException($"K-FAC needs an MLP or linear feature map under a softmax or Gaussian head; got {dp.FeatureMap.GetType().Name}.", nameof(policy));
+        bool fresh = _fisher is null || !_fisher.HasShape(sizes, pp.HeadParameterCount);
+        if (fresh) Allocate(sizes, pp.HeadParameterCount);
+        var f = _fisher!;
+        int layers = sizes.Length - 1, k = sizes[^1], n = dp.ObservationDimension;
+        for (int l = 0; l < layers; l++)
+        {
+            Array.Clear(_batchA[l]);
+            Array.Clear(_batchG[l]);
+        }
+        ReadOnlySpan<double> theta = dp.Parameters;
+        ReadOnlySpan<double> obs = observations.Span;
+        for (int i = 0; i < count; i++)
+        {
+            Forward(theta, f, obs.Slice(i * n, n));
+            pp.HeadFisher(_act[layers], _m);
+            Backward(theta, f, k);
+            for (int l = 0; l < layers; l++)
+            {
+                AddOuterAugmented(_act[l], _batchA[l]);
+                AddCongruence(_back[l], sizes[l + 1], k, _m, _mb, _batchG[l]);
+            }
+        }
+        if (fresh && _loaded is { } loaded && loaded.Length == 2 * layers)
+        {
+            for (int l = 0; l < layers && loaded[2 * l].Length == f.A[l].Length && loaded[2 * l + 1].Length == f.G[l].Length; l++)
+            {
+                loaded[2 * l].CopyTo(f.A[l], 0);
+                loaded[2 * l + 1].CopyTo(f.G[l], 0);
+                f.Initialized = l == layers - 1;
+            }
+        }
+        _loaded = null;
+        double w = f.Initialized ? 1 - Decay : 1.0;
+        for (int l = 0; l < layers; l++)
+        {
+            Blend(f.A[l], _batchA[l], w, 1.0 / count);
+            Blend(f.G[l], _batchG[l], w, 1.0 / count);
+        }
+        f.Initialized = true;
+        f.HeadFisher = pp.HeadParameterFisherPerEntry;
+        f.Version++;
+        return f;
+    }
+
+    private void Allocate(int[] sizes, int headCount)
+    {
+        int layers = sizes.Length - 1, k = sizes[^1];
+        _fisher = new KroneckerFactoredFisher(sizes, headCount);
+        _act = new double[layers + 1][];
+        _back = new double[layers][];
+        _batchA = new double[layers][];
+        _batchG = new double[layers][];
+        for (int l = 0; l <= layers; l++) _act[l] = new double[sizes[l]];
+        for (int l = 0; l < layers; l++)
+        {
+            _back[l] = new double[sizes[l + 1] * k];
+            _batchA[l] = new double[(sizes[l] + 1) * (sizes[l] + 1)];
+            _batchG[l] = new double[sizes[l + 1] * sizes[l + 1]];
+        }
+        _m = new double[k * k];
+        _mb = new double[k * sizes.Max()];
+    }
+
+    /// <summary>aₗ₊₁ = tanh(Wₗ aₗ + bₗ) for hidden layers, z = W aₗ + b for the last (the documented MLP layout).</summary>
+    private void Forward(ReadOnlySpan<double> theta, KroneckerFactoredFisher f, ReadOnlySpan<double> s)
+    {
+        s.CopyTo(_act[0]);
+        int layers = f.Layers;
+        for (int l = 0; l < layers; l++)
+        {
+            int r = f.Rows(l), c = f.Cols(l);
+            ReadOnlySpan<double> p = theta.Slice(f.Offset(l), r * (c + 1));
+            double[] x = _act[l], y = _act[l + 1];
+            for (int i = 0; i < r; i++)
+            {
+                double sum = p[r * c + i];
+                ReadOnlySpan<double> row = p.Slice(i * c, c);
+                for (int j = 0; j < c; j++) sum += row[j] * x[j];
+                y[i] = l == layers - 1 ? sum : Math.Tanh(sum);
+            }
+        }
+    }
+
+    /// <summary>Back-propagates the K unit cotangents of z: Bₗ columns, i.e. ∂z_k/∂zₗ for every k (rₗ × K row-major).</summary>
+    private void Backward(ReadOnlySpan<double> theta, KroneckerFactoredFisher f, int k)
+    {
+        int last = f.Layers - 1;
+        double[] top = _back[last];
+        Array.Clear(top);
+        for (int q = 0; q < k; q++) top[q * k + q] = 1;
+        for (int l = last; l > 0; l--)
+        {
+            int r = f.Rows(l), c = f.Cols(l);
+            ReadOnlySpan<double> w = theta.Slice(f.Offset(l), r * c);
+            double[] upper = _back[l], lower = _back[l - 1], a = _act[l];
+            Array.Clear(lower);
+            for (int i = 0; i < r; i++)
+            {
+                ReadOnlySpan<double> row = w.Slice(i * c, c);
+                for (int q = 0; q < k; q++)
+                {
+                    double u = upper[i * k + q];
+                    if (u == 0) continue;
+                    for (int j = 0; j < c; j++) lower[j * k + q] += u * row[j];
+                }
+            }
+            for (int j = 0; j < c; j++)
+            {
+                double d = 1 - a[j] * a[j];
+                for (int q = 0; q < k; q++) lower[j * k + q] *= d;
+            }
+        }
+    }
+
+    /// <summary>target += ā āᵀ with ā = (a, 1), upper triangle only (mirrored in <see cref="Blend"/>).</summary>
+    private static void AddOuterAugmented(ReadOnlySpan<double> a, Span<double> target)
+    {
+        int c = a.Length, d = c + 1;
+        for (int i = 0; i < d; i++)
+        {
+            double ai = i < c ? a[i] : 1.0;
+            Span<double> row = target.Slice(i * d, d);
+            for (int j = i; j < c; j++) row[j] += ai * a[j];
+            row[c] += ai;
+        }
+    }
+
+    /// <summary>target += B M Bᵀ with B (r × K row-major), upper triangle only.</summary>
+    private static void AddCongruence(ReadOnlySpan<double> b, int r, int k, ReadOnlySpan<double> m, Span<double> mb, Span<double> target)
+    {
+        // mb = M Bᵀ (K × r).
+        for (int q = 0; q < k; q++)
+            for (int j = 0; j < r; j++)
+            {
+                double s = 0;
+                for (int t = 0; t < k; t++) s += m[q * k + t] * b[j * k + t];
+                mb[q * r + j] = s;
+            }
+        for (int i = 0; i < r; i++)
+        {
+            Span<double> row = target.Slice(i * r, r);
+            for (int q = 0; q < k; q++)
+            {
+                double biq = b[i * k + q];
+                if (biq == 0) continue;
+                ReadOnlySpan<double> col = mb.Slice(q * r, r);
+                for (int j = i; j < r; j++) row[j] += biq * col[j];
+            }
+        }
+    }
+
+    /// <summary>F ← (1 − w) F + w · scale · F̂ for the upper triangle of F̂, then F symmetric.</summary>
+    private static void Blend(double[] running, double[] batch, double w, double scale)
+    {
+        int d = (int)Math.Round(Math.Sqrt(running.Length));
+        for (int i = 0; i < d; i++)
+            for (int j = i; j < d; j++)
+            {
+                double v = (1 - w) * running[i * d + j] + w * scale * batch[i * d + j];
+                running[i * d + j] = v;
+                running[j * d + i] = v;
+            }
+    }
+
+    /// <summary>Writes the running factors (their count and lengths first), or that there are none yet.</summary>
+    public void Save(Snapshot into)
+    {
+        var f = _fisher is { Initialized: true } ? _fisher : null;
+        into.Write((long)(f is null ? 0 : 2 * f.Layers));
+        if (f is null) return;
+        for (int l = 0; l < f.Layers; l++)
+        {
+            into.Write((long)f.A[l].Length);
+            into.Write(f.A[l]);
+            into.Write((long)f.G[l].Length);
+            into.Write(f.G[l]);
+        }
+    }
+
+    /// <summary>Restores the running factors; the next <see cref="Build"/> starts from them.</summary>
+    public void Load(SnapshotReader from)
+    {
+        long count = from.ReadLong();
+        _loaded = new double[count][];
+        for (int i = 0; i < count; i++)
+        {
+            _loaded[i] = new double[from.ReadLong()];
+            from.ReadDoubles(_loaded[i]);
+        }
+        _fisher = null;
+        if (count == 0) _loaded = null;
+    }
+}
+
+/// <summary>
+/// The K-FAC curvature: block-diagonal over layers, each block Aₗ ⊗ Gₗ acting on the layer's parameters as the matrix
+/// Γ (rₗ × (cₗ+1), column cₗ the bias) by Γ ↦ Gₗ Γ Aₗ, plus h·I on the head's own parameters (Gaussian log σ: h = 2).
+/// θ layout: the layers in order, each W row-major rₗ×cₗ then b, then the head's parameters.
+/// </summary>
+public sealed class KroneckerFactoredFisher : ILinearOperator
+{
+    private readonly int[] _sizes;
+    private readonly int[] _offsets;
+    private readonly double[] _gamma;
+    private readonly double[] _temp;
+
+    internal KroneckerFactoredFisher(int[] sizes, int headParameterCount)
+    {
+        _sizes = sizes;
+        int layers = sizes.Length - 1;
+        _offsets = new int[layers + 1];
+        A = new double[layers][];
+        G = new double[layers][];
+        int widest = 0;
+        for (int l = 0; l < layers; l++)
+        {
+            int r = sizes[l + 1], c = sizes[l];
+            _offsets[l + 1] = _offsets[l] + r * (c + 1);
+            A[l] = new double[(c + 1) * (c + 1)];
+            G[l] = new double[r * r];
+            widest = Math.Max(widest, r * (c + 1));
+        }
+        HeadParameterCount = headParameterCount;
+        _gamma = new double[widest];
+        _temp = new double[widest];
+    }
+
+    /// <summary>Aₗ ((cₗ+1)² row-major, symmetric), per layer.</summary>
+    public double[][] A { get; }
+
+    /// <summary>Gₗ (rₗ² row-major, symmetric), per layer.</summary>
+    public double[][] G { get; }
+
+    /// <summary>Fisher per entry of the head's own parameters (Gaussian log σ: 2; softmax: no such parameters).</summary>
+    public double HeadFisher { get; internal set; }
+
+    public int HeadParameterCount { get; }
+    public int Layers => _sizes.Length - 1;
+    public int Dimension => _offsets[^1] + HeadParameterCount;
+
+    /// <summary>Counts the updates of the factors (solvers cache their inverses per version).</summary>
+    public long Version { get; internal set; }
+
+    internal bool Initialized { get; set; }
+
+    public int Rows(int layer) => _sizes[layer + 1];
+    public int Cols(int layer) => _sizes[layer];
+    public int Offset(int layer) => _offsets[layer];
+
+    internal bool HasShape(int[] sizes, int headCount) => headCount == HeadParameterCount && sizes.AsSpan().SequenceEqual(_sizes);
+
+    public void Apply(ReadOnlySpan<double> x, Span<double> result)
+    {
+        for (int l = 0; l < Layers; l++) Sandwich(l, G[l], A[l], x, result);
+        for (int i = _offsets[^1]; i < Dimension; i++) result[i] = HeadFisher * x[i];
+    }
+
+    /// <summary>For layer l: result's block = left · Γ · right with Γ the layer's block of x as rₗ × (cₗ+1).</summary>
+    internal void Sandwich(int l, ReadOnlySpan<double> left, ReadOnlySpan<double> right, ReadOnlySpan<double> x, Span<double> result)
+    {
+        int r = Rows(l), c = Cols(l), d = c + 1, o = _offsets[l];
+        Span<double> gamma = _gamma.AsSpan(0, r * d), temp = _temp.AsSpan(0, r * d);
+        for (int i = 0; i < r; i++)
+        {
+            x.Slice(o + i * c, c).CopyTo(gamma.Slice(i * d, c));
+            gamma[i * d + c] = x[o + r * c + i];
+        }
+        // temp = Γ · right
+        temp.Clear();
+        for (int i = 0; i < r; i++)
+        {
+            Span<double> trow = temp.Slice(i * d, d);
+            for (int m = 0; m < d; m++)
+            {
+                double gim = gamma[i * d + m];
+                if (gim == 0) continue;
+                ReadOnlySpan<double> rrow = right.Slice(m * d, d);
+                for (int j = 0; j < d; j++) trow[j] += gim * rrow[j];
+            }
+        }
+        // gamma = left · temp
+        gamma.Clear();
+        for (int i = 0; i < r; i++)
+        {
+            Span<double> grow = gamma.Slice(i * d, d);
+            for (int m = 0; m < r; m++)
+            {
+                double lim = left[i * r + m];
+                if (lim == 0) continue;
+                ReadOnlySpan<double> trow = temp.Slice(m * d, d);
+                for (int j = 0; j < d; j++) grow[j] += lim * trow[j];
+            }
+        }
+        for (int i = 0; i < r; i++)
+        {
+            gamma.Slice(i * d, c).CopyTo(result.Slice(o + i * c, c));
+            result[o + r * c + i] = gamma[i * d + c];
+        }
+    }
+}
