@@ -19,7 +19,9 @@ namespace NatPolicy.Agents.Fisher;
 /// Different layers are independent (block-diagonal); a Gaussian head's log σ entries keep their exact Fisher 2.
 /// Factors are running averages over iterations: F ← ε F + (1 − ε) F̂ with decay ε =
 /// <paramref name="decay"/> ∈ [0, 1) (the first batch initialises them). The operator returned by
-/// <see cref="Build"/> is this estimator's one <see cref="KroneckerFactoredFisher"/>: the next Build updates it in place.
+/// <see cref="Build"/> is a <see cref="KfacCurvature"/>: products with the exact Fisher of the batch (matrix-free, so
+/// the step rules' sᵀ(F + λI)s is the true quadratic KL model) carrying this estimator's one
+/// <see cref="KroneckerFactoredFisher"/> for <see cref="Solvers.KfacSolver"/>; the next Build updates the factors in place.
 /// Statistics cost per state one forward pass, K backward passes of the hidden activations' cotangents and
 /// O(Σₗ cₗ² + K rₗ²) for the factors; nothing is allocated after the first batch.
 /// </summary>
@@ -98,7 +100,7 @@ public sealed class KfacEstimator(double decay) : IFisherEstimator, ISnapshotabl
         f.Initialized = true;
         f.HeadFisher = pp.HeadParameterFisherPerEntry;
         f.Version++;
-        return f;
+        return new KfacCurvature(f, new MatrixFreeFisherEstimator().Build(policy, observations, actions, count));
     }
 
     private void Allocate(int[] sizes, int headCount)
@@ -249,6 +251,19 @@ public sealed class KfacEstimator(double decay) : IFisherEstimator, ISnapshotabl
         _fisher = null;
         if (count == 0) _loaded = null;
     }
+}
+
+/// <summary>
+/// What <see cref="KfacEstimator.Build"/> returns: as an operator the exact Fisher of the batch (<see cref="Exact"/>,
+/// matrix-free), so that step sizes and residuals refer to the true F; <see cref="Factors"/> is what the K-FAC solver inverts.
+/// </summary>
+public sealed class KfacCurvature(KroneckerFactoredFisher factors, ILinearOperator exact) : ILinearOperator
+{
+    public KroneckerFactoredFisher Factors { get; } = factors;
+    public ILinearOperator Exact { get; } = exact;
+    public int Dimension => Factors.Dimension;
+
+    public void Apply(ReadOnlySpan<double> x, Span<double> result) => Exact.Apply(x, result);
 }
 
 /// <summary>

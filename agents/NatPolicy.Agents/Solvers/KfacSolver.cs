@@ -11,9 +11,10 @@ namespace NatPolicy.Agents.Solvers;
 /// with π = sqrt((tr Aₗ / (cₗ+1)) / (tr Gₗ / rₗ)) (π = 1 when a trace is 0) so that each factor gets damping in
 /// proportion to its own scale. The damped Kronecker product is A ⊗ G + λI plus the cross terms π√λ I ⊗ G + (√λ/π)
 /// A ⊗ I: with λ = 0 it is exactly (A ⊗ G)⁻¹. Head parameters (Gaussian log σ): x = g / (h + λ). Only for a
-/// <see cref="KroneckerFactoredFisher"/>. The damped factors are inverted by Cholesky once per factor update and λ;
-/// a factor that is not positive definite gives <see cref="SolveStatus.NotPositiveDefinite"/> and x = 0. The
-/// reported residual is ‖(F̂ + λI)x − g‖ with F̂ the undamped Kronecker product.
+/// <see cref="KroneckerFactoredFisher"/> or a <see cref="KfacCurvature"/>. The damped factors are inverted by Cholesky
+/// once per factor update and λ; a factor that is not positive definite gives <see cref="SolveStatus.NotPositiveDefinite"/>
+/// and x = 0. The reported residual is ‖(F + λI)x − g‖ with F the operator given (for a <see cref="KfacCurvature"/> the
+/// exact Fisher: how far the K-FAC step is from the exact damped solve).
 /// </summary>
 public sealed class KfacSolver : IFisherSolver
 {
@@ -30,8 +31,8 @@ public sealed class KfacSolver : IFisherSolver
     public SolveResult Solve(ILinearOperator fisher, double damping, ReadOnlySpan<double> g, Span<double> x)
     {
         FisherSolvers.CheckLengths(fisher, g, x, damping);
-        var f = fisher as KroneckerFactoredFisher
-            ?? throw new ArgumentException($"the K-FAC solver needs a {nameof(KroneckerFactoredFisher)}; got {fisher.GetType().Name}.", nameof(fisher));
+        var f = fisher as KroneckerFactoredFisher ?? (fisher as KfacCurvature)?.Factors
+            ?? throw new ArgumentException($"the K-FAC solver needs a {nameof(KfacCurvature)} or {nameof(KroneckerFactoredFisher)}; got {fisher.GetType().Name}.", nameof(fisher));
         x.Clear();
         if (!FisherSolvers.AllFinite(g)) return new SolveResult(SolveStatus.NonFinite, 0, double.NaN);
         if (!ReferenceEquals(f, _for) || f.Version != _version || !damping.Equals(_damping)) Invert(f, damping);
@@ -46,7 +47,7 @@ public sealed class KfacSolver : IFisherSolver
             return new SolveResult(SolveStatus.NonFinite, 0, double.NaN);
         }
         if (_check.Length != f.Dimension) _check = new double[f.Dimension];
-        f.Apply(x, _check);
+        fisher.Apply(x, _check);
         double r2 = 0;
         for (int i = 0; i < g.Length; i++)
         {

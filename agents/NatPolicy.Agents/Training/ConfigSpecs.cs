@@ -291,8 +291,8 @@ public abstract record NaturalGradientConfig : AlgoSpec
     /// Gaussian head: per layer Kronecker factors A = E[ā āᵀ] (layer inputs with a bias 1) and G = E[δ δᵀ]
     /// (cotangents of the pre-activations, the exact expectation over the action distribution), running averages
     /// with decay <see cref="KfacDecay"/>, the damping λ = <see cref="Damping"/> split between the factors by π
-    /// (s = (A + π√λ I)⁻¹ ⊗ (G + √λ/π I)⁻¹ g), and npg's step α = sqrt(2δ / sᵀ(F̂ + λI)s) with F̂ the Kronecker
-    /// product; trpo then line-searches as usual. Under "kfac" npg's <c>fisher</c>, <c>solver</c> and the <c>cg_*</c>
+    /// (s = (A + π√λ I)⁻¹ ⊗ (G + √λ/π I)⁻¹ g), and npg's step α = sqrt(2δ / sᵀ(F + λI)s) with F the exact Fisher of
+    /// the batch (one matrix-free product); trpo then line-searches as usual. Under "kfac" npg's <c>fisher</c>, <c>solver</c> and the <c>cg_*</c>
     /// keys are unused. Default "fisher".
     /// </summary>
     [JsonPropertyOrder(10)]
@@ -340,9 +340,9 @@ public sealed record NpgConfig : NaturalGradientConfig
 }
 
 /// <summary>
-/// TRPO: the natural direction from matrix-free Fisher-vector products and conjugate gradient (always: the line
-/// search needs only products), scaled to the trust region δ, then a backtracking line search on the surrogate
-/// with the mean-KL constraint.
+/// TRPO: the natural direction from matrix-free Fisher-vector products and conjugate gradient (the line search
+/// needs only products), or from K-FAC under <c>curvature = "kfac"</c>, scaled to the trust region δ, then a
+/// backtracking line search on the surrogate with the mean-KL constraint.
 /// </summary>
 public sealed record TrpoConfig : NaturalGradientConfig
 {

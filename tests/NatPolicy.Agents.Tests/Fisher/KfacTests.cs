@@ -47,7 +47,7 @@ public sealed class KfacTests
         Assert.True(TestUtil.RelativeError(kfac, exact) < 1e-10, $"relative error {TestUtil.RelativeError(kfac, exact)}");
 
         // The operator is the exact Fisher too: F̂ e_j = F e_j for every j.
-        var kOp = new KfacEstimator(0).Build(policy, obs, Array.Empty<double>(), count);
+        var kOp = ((KfacCurvature)new KfacEstimator(0).Build(policy, obs, Array.Empty<double>(), count)).Factors;
         var fOp = new ExactFisherEstimator().Build(policy, obs, Array.Empty<double>(), count);
         int p = policy.ParameterCount;
         var e = new double[p];
@@ -111,21 +111,21 @@ public sealed class KfacTests
     {
         ParametricPolicy policy = TestUtil.RandomPolicy("mlp", "softmax", seed: 21);
         double[] obs1 = States(30, 22), obs2 = States(30, 23);
-        var one = (KroneckerFactoredFisher)new KfacEstimator(0).Build(policy, obs1, Array.Empty<double>(), 30);
+        var one = ((KfacCurvature)new KfacEstimator(0).Build(policy, obs1, Array.Empty<double>(), 30)).Factors;
         double[][] a1 = one.A.Select(x => (double[])x.Clone()).ToArray();
-        var two = (KroneckerFactoredFisher)new KfacEstimator(0).Build(policy, obs2, Array.Empty<double>(), 30);
+        var two = ((KfacCurvature)new KfacEstimator(0).Build(policy, obs2, Array.Empty<double>(), 30)).Factors;
         var avg = new KfacEstimator(0.25);
         avg.Build(policy, obs1, Array.Empty<double>(), 30);
         var snap = new Snapshot();
         avg.Save(snap);
-        var f = (KroneckerFactoredFisher)avg.Build(policy, obs2, Array.Empty<double>(), 30);
+        var f = ((KfacCurvature)avg.Build(policy, obs2, Array.Empty<double>(), 30)).Factors;
         for (int l = 0; l < f.Layers; l++)
             for (int i = 0; i < f.A[l].Length; i++)
                 Assert.Equal(0.25 * a1[l][i] + 0.75 * two.A[l][i], f.A[l][i], 12);
 
         var restored = new KfacEstimator(0.25);
         restored.Load(snap.Reader());
-        var r = (KroneckerFactoredFisher)restored.Build(policy, obs2, Array.Empty<double>(), 30);
+        var r = ((KfacCurvature)restored.Build(policy, obs2, Array.Empty<double>(), 30)).Factors;
         for (int l = 0; l < f.Layers; l++)
         {
             Assert.Equal(f.A[l], r.A[l]);
