@@ -1,4 +1,3 @@
-using MathNet.Numerics.LinearAlgebra.Double;
 using NatPolicy.Agents.Policies;
 using NatPolicy.Core;
 
