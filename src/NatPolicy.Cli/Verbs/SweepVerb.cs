@@ -134,33 +134,37 @@ public static class SweepVerb
         return command;
     }
 
-    /// <summary>Runs cells with the sweep engine; exit 1 (after every other cell ran) when a cell failed.</summary>
+    /// <summary>
+    /// Runs cells with the sweep engine (progress display, or one line per finished cell for a task); exit 1, after
+    /// every other cell ran, with one line per failed cell, when a cell failed.
+    /// </summary>
     private static int RunCells(Sweep sweep, IReadOnlyList<SweepCell> cells, int jobs, bool quiet, TextWriter stdout, bool lines = false)
     {
-        if (lines || quiet)
+        try
         {
-            try
+            Library(() =>
             {
-                sweep.Run(jobs, cells, (cell, row) =>
+                if (lines || quiet)
+                    sweep.Run(jobs, cells, (cell, row) =>
+                    {
+                        if (row is null && !quiet) lock (stdout) stdout.WriteLine($"done {cell.Folder}");
+                    });
+                else
                 {
-                    if (row is null && !quiet) lock (stdout) stdout.WriteLine($"done {cell.Folder}");
-                });
-            }
-            catch (AggregateException e)
-            {
-                foreach (var inner in e.InnerExceptions) Console.Error.WriteLine($"natpolicy sweep: {inner.Message.Split('\n')[0]}");
-                return 1;
-            }
+                    var progress = CompareProgress.Create(stdout, cells.Select(c => c.Folder).ToArray(), cells.Select(c => c.TotalSteps).ToArray(), quiet);
+                    var index = cells.Select((c, k) => (c, k)).ToDictionary(x => x.c.Index, x => x.k);
+                    progress.Run(report => sweep.Run(jobs, cells, (cell, row) => report(index[cell.Index], row)));
+                }
+                return 0;
+            });
             return 0;
         }
-        var progress = CompareProgress.Create(stdout, cells.Select(c => c.Folder).ToArray(), cells.Select(c => c.TotalSteps).ToArray(), quiet);
-        var index = cells.Select((c, k) => (c, k)).ToDictionary(x => x.c.Index, x => x.k);
-        progress.Run(report => Library(() =>
+        catch (AggregateException e)
         {
-            sweep.Run(jobs, cells, (cell, row) => report(index[cell.Index], row));
-            return 0;
-        }));
-        return 0;
+            foreach (var inner in e.Flatten().InnerExceptions) stdout.WriteLine($"failed: {inner.Message.Split('\n')[0]}");
+            stdout.WriteLine($"natpolicy sweep status {sweep.Dir} lists every cell; run the same command again to finish the sweep");
+            return 1;
+        }
     }
 
     /// <summary>The summaries (library) and one figure per group.</summary>

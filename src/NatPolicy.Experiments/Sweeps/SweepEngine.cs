@@ -26,6 +26,8 @@ public static class SweepEngine
     /// largest remaining budgets first, handed out one at a time (so the last job to finish is a short one).
     /// <paramref name="report"/> gets (comparison, cell index, row) after each iteration and (…, null) when a cell is
     /// finished, also at once for cells that already were. Cancelling stops every cell after its current iteration.
+    /// A cell that throws does not stop the others: once every cell has run, an <see cref="AggregateException"/> holds
+    /// each failure.
     /// </summary>
     public static void Run(IReadOnlyList<(Comparison C, int K)> cells, int jobs, Action<Comparison, int, IterationLog?>? report = null,
         CancellationToken cancel = default)
@@ -42,11 +44,20 @@ public static class SweepEngine
         }
         var order = work.OrderByDescending(w => w.State.Cell.TotalSteps - w.State.EnvSteps).ToArray();
         var queue = Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering);
+        var failed = new ConcurrentQueue<Exception>();
         Parallel.ForEach(queue, new ParallelOptions { MaxDegreeOfParallelism = jobs }, w =>
         {
             if (cancel.IsCancellationRequested) return;
-            if (RunCell(w.C, w.K, report is null ? null : row => report(w.C, w.K, row), cancel)) report?.Invoke(w.C, w.K, null);
+            try
+            {
+                if (RunCell(w.C, w.K, report is null ? null : row => report(w.C, w.K, row), cancel)) report?.Invoke(w.C, w.K, null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failed.Enqueue(e);
+            }
         });
+        if (!failed.IsEmpty) throw new AggregateException(failed);
     }
 
     /// <summary>
