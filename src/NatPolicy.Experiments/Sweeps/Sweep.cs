@@ -90,9 +90,10 @@ public sealed class Sweep
         if (File.Exists(path))
         {
             var old = ReadManifest(dir);
-            bool same = old.Cells.Select(c => (c.Folder, c.ConfigSha256)).SequenceEqual(manifest.Cells.Select(c => (c.Folder, c.ConfigSha256)));
+            bool same = old.Spec.ToJsonString() == manifest.Spec.ToJsonString()
+                && old.Cells.Select(c => (c.Folder, c.ConfigSha256)).SequenceEqual(manifest.Cells.Select(c => (c.Folder, c.ConfigSha256)));
             if (!same && !force)
-                throw new SweepException($"{dir} holds another sweep (its sweep.json expands differently); use --force to replace it or another --out");
+                throw new SweepException($"{dir} holds another sweep (its sweep.json records another spec or expansion); use --force to replace it or another --out");
             if (!same) Directory.Delete(dir, recursive: true);
         }
         else if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
