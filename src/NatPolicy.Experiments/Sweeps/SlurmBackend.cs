@@ -62,9 +62,13 @@ public static class SlurmBackend
         if (o.Mem is { } m) sb.Append($"#SBATCH --mem={m}\n");
     }
 
-    /// <summary>Writes both scripts into <c>DIR/slurm/</c>; returns their paths.</summary>
+    /// <summary>Writes both scripts into <c>DIR/slurm/</c>; returns their paths. A resource value that is not one plain word is refused.</summary>
     public static (string Cells, string Aggregate) Write(Sweep sweep, SlurmOptions o)
     {
+        foreach (var (flag, value) in new[] { ("--partition", o.Partition), ("--time", o.Time), ("--mem", o.Mem) })
+            if (value is not null && (value.Length == 0 || !value.All(ch => char.IsAsciiLetterOrDigit(ch) || ":.,_-".Contains(ch))))
+                throw new SweepException($"{flag} '{value}': letters, digits and : . , _ - only (e.g. --time 01:00:00, --mem 2G)");
+        if (o.Natpolicy.Contains('\n')) throw new SweepException("--natpolicy: a path without line breaks");
         string dir = Path.Combine(sweep.Dir, Folder);
         string cells = Path.Combine(dir, CellsScript), aggregate = Path.Combine(dir, AggregateScript);
         RunFolder.WriteAtomic(cells, Cells(sweep, o));

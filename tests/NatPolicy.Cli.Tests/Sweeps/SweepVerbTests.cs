@@ -74,6 +74,9 @@ public sealed class SweepVerbTests : IDisposable
         Assert.Contains("--dependency=afterok", File.ReadAllText(Path.Combine(tasks, "slurm", "cells.sbatch")));
         Assert.Contains("sweep aggregate", File.ReadAllText(Path.Combine(tasks, "slurm", "aggregate.sbatch")));
 
+        var (bad, _, badErr) = InProcess.Natpolicy("sweep", spec, "--out", tasks, "--slurm", "--dry-run", "--time", "1:00\n#SBATCH --x");
+        Assert.Equal(2, bad);
+        Assert.Contains("--time", badErr);
         Assert.Equal(0, InProcess.Natpolicy("sweep", "run-task", tasks, "--task", "1", "--cells-per-task", "3").Code);
         var opened = Sweep.Open(tasks);
         var (c, k) = opened.Locate(opened.Cells[0]);
