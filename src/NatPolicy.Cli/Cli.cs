@@ -23,7 +23,7 @@ public static class Cli
     /// <summary>Every verb, in the order help lists them.</summary>
     public static IReadOnlyList<Func<TextWriter, Command>> Verbs { get; } =
     [
-        TrainVerb.Build, EvaluateVerb.Build, CompareVerb.Build, BenchmarkVerb.Build, PlotVerb.Build, ReproduceVerb.Build,
+        TrainVerb.Build, EvaluateVerb.Build, CompareVerb.Build, SweepVerb.Build, BenchmarkVerb.Build, PlotVerb.Build, ReproduceVerb.Build,
         EnvCheckVerb.Build, CheckEnvVerb.Build, BenchVerb.Build, CompletionVerb.Build,
     ];
 

@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using NatPolicy.Agents.Training;
 using NatPolicy.Experiments.Runs;
+using NatPolicy.Experiments.Sweeps;
 
 namespace NatPolicy.Experiments.Compare;
 
@@ -162,38 +162,10 @@ public sealed class Comparison
         RunAll([this], jobs, report is null ? null : (_, k, row) => report(k, row), cancel);
 
     /// <summary>
-    /// <see cref="Run"/> over several comparisons in one pool of <paramref name="jobs"/> single-threaded cells, the
-    /// largest budgets first, handed out one at a time (so the last job to finish is a short one).
+    /// <see cref="Run"/> over several comparisons in one pool of <paramref name="jobs"/> single-threaded cells: the
+    /// sweep engine's <see cref="SweepEngine.Run"/> over all their cells.
     /// </summary>
     public static void RunAll(IReadOnlyList<Comparison> comparisons, int jobs, Action<Comparison, int, IterationLog?>? report = null,
-        CancellationToken cancel = default)
-    {
-        if (jobs < 1) throw new ArgumentOutOfRangeException(nameof(jobs), jobs, "at least one job");
-        var work = new List<(Comparison C, int K, CellState State)>();
-        foreach (var c in comparisons)
-        {
-            var states = c.States();
-            for (int k = 0; k < states.Count; k++)
-            {
-                if (states[k].Status == CellStatus.Missing)
-                    throw new ComparisonException($"cell {states[k].Cell.Label}: {states[k].Folder} has no config.json, so it cannot be resumed; rerun the comparison with --force");
-                if (states[k].Status == CellStatus.Finished) report?.Invoke(c, k, null);
-                else work.Add((c, k, states[k]));
-            }
-        }
-        var order = work.OrderByDescending(w => w.State.Cell.TotalSteps - w.State.EnvSteps).ToArray();
-        var queue = Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering);
-        Parallel.ForEach(queue, new ParallelOptions { MaxDegreeOfParallelism = jobs }, w =>
-        {
-            if (cancel.IsCancellationRequested) return;
-            if (w.State.Status == CellStatus.Partial)
-            {
-                var run = TrainingRun.Open(w.State.Folder, null, FolderMode.Resume);
-                run.Run(report is null ? null : row => report(w.C, w.K, row), cancel);
-                if (cancel.IsCancellationRequested && w.C.State(w.State.Cell).Status == CellStatus.Partial) return;
-            }
-            EvaluationFile.EvaluateFinal(w.State.Folder, w.C.Manifest.Evaluation);
-            report?.Invoke(w.C, w.K, null);
-        });
-    }
+        CancellationToken cancel = default) =>
+        SweepEngine.Run(comparisons.SelectMany(c => Enumerable.Range(0, c.Manifest.Cells.Count).Select(k => (c, k))).ToArray(), jobs, report, cancel);
 }
