@@ -8,19 +8,24 @@ namespace NatPolicy.Agents.Policies;
 /// <see cref="Lanes"/> = 4 fixed lanes, whatever <c>Vector&lt;T&gt;.Count</c> is (128, 256 or 512 bits, or no
 /// hardware intrinsics at all). The 256-bit path and the scalar path perform exactly the same IEEE operations in the
 /// same order, with no fused multiply-add in either, so they agree to the last bit.
-/// Summation order of <see cref="Dot"/> over n entries: lane j (0 ≤ j &lt; 4) accumulates aᵢbᵢ for i ≡ j (mod 4),
-/// i &lt; 4⌊n/4⌋, in increasing i, each step s_j ← s_j + aᵢ·bᵢ (product rounded, then sum rounded); the lanes are
-/// combined as (s₀ + s₁) + (s₂ + s₃); then the remaining n mod 4 products are added in increasing i.
+/// Summation order of <see cref="Dot"/> over n entries: for n &lt; 8 the products are added in increasing i from 0;
+/// for n ≥ 8, lane j (0 ≤ j &lt; 4) accumulates aᵢbᵢ for i ≡ j (mod 4), i &lt; 4⌊n/4⌋, in increasing i, each step
+/// s_j ← s_j + aᵢ·bᵢ (product rounded, then sum rounded); the lanes are combined as (s₀ + s₁) + (s₂ + s₃); then the
+/// remaining n mod 4 products are added in increasing i. (This is the order the earlier Vector&lt;double&gt; kernel
+/// took at its default 256-bit width, so runs on such machines keep their published numbers.)
 /// </summary>
 internal static class FixedLanes
 {
     /// <summary>Number of independent accumulators (the fixed lane count, 4 doubles = 256 bits).</summary>
     public const int Lanes = 4;
 
+    /// <summary><see cref="Dot"/> uses the lanes from this length on; shorter vectors are summed sequentially.</summary>
+    public const int LaneThreshold = 2 * Lanes;
+
     /// <summary>Σ aᵢ bᵢ over a's length (b at least as long), in the summation order documented on the class.</summary>
     public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
-        int n = a.Length, blocks = n / Lanes * Lanes, i = 0;
+        int n = a.Length, blocks = n >= LaneThreshold ? n / Lanes * Lanes : 0, i = 0;
         b = b[..n];
         double s;
         if (Vector256.IsHardwareAccelerated && blocks > 0)

@@ -7,11 +7,11 @@ namespace NatPolicy.Agents.Tests.Policies;
 [Trait("Category", "Math")]
 public sealed class FixedLanesTests
 {
-    /// <summary>The documented order, written out: 4 lanes over i ≡ j (mod 4), (s₀ + s₁) + (s₂ + s₃), then the tail.</summary>
+    /// <summary>The documented order, written out: below 8 entries sequential; else 4 lanes over i ≡ j (mod 4), (s₀ + s₁) + (s₂ + s₃), then the tail.</summary>
     private static double ReferenceDot(double[] a, double[] b)
     {
         var s = new double[4];
-        int blocks = a.Length / 4 * 4;
+        int blocks = a.Length >= 8 ? a.Length / 4 * 4 : 0;
         for (int i = 0; i < blocks; i++) s[i % 4] = s[i % 4] + a[i] * b[i];
         double total = (s[0] + s[1]) + (s[2] + s[3]);
         for (int i = blocks; i < a.Length; i++) total += a[i] * b[i];
