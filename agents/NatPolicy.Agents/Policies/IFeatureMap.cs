@@ -1,5 +1,3 @@
-using System.Numerics;
-using System.Runtime.InteropServices;
 using NatPolicy.Core;
 
 namespace NatPolicy.Agents.Policies;
@@ -46,7 +44,7 @@ internal static class Affine
         ReadOnlySpan<double> b = p.Slice(rows * cols, rows);
         for (int i = 0; i < rows; i++)
         {
-            y[i] = b[i] + Dot(p.Slice(i * cols, cols), x);
+            y[i] = b[i] + FixedLanes.Dot(p.Slice(i * cols, cols), x);
         }
     }
 
@@ -58,8 +56,8 @@ internal static class Affine
         bool hasDx = !dx.IsEmpty;
         for (int i = 0; i < rows; i++)
         {
-            double s = db[i] + Dot(dp.Slice(i * cols, cols), x);
-            if (hasDx) s += Dot(p.Slice(i * cols, cols), dx);
+            double s = db[i] + FixedLanes.Dot(dp.Slice(i * cols, cols), x);
+            if (hasDx) s += FixedLanes.Dot(p.Slice(i * cols, cols), dx);
             dy[i] = s;
         }
     }
@@ -76,41 +74,8 @@ internal static class Affine
             double ui = u[i];
             gb[i] += ui;
             if (ui == 0) continue;
-            Axpy(ui, x[..cols], g.Slice(i * cols, cols));
-            if (hasDx) Axpy(ui, p.Slice(i * cols, cols), dx[..cols]);
+            FixedLanes.Axpy(ui, x[..cols], g.Slice(i * cols, cols));
+            if (hasDx) FixedLanes.Axpy(ui, p.Slice(i * cols, cols), dx[..cols]);
         }
-    }
-
-    /// <summary>Σ aⱼ bⱼ over a's length (SIMD).</summary>
-    public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        int n = a.Length, i = 0;
-        double s = 0;
-        if (Vector.IsHardwareAccelerated && n >= 2 * Vector<double>.Count)
-        {
-            ReadOnlySpan<Vector<double>> va = MemoryMarshal.Cast<double, Vector<double>>(a);
-            ReadOnlySpan<Vector<double>> vb = MemoryMarshal.Cast<double, Vector<double>>(b[..n]);
-            Vector<double> acc = Vector<double>.Zero;
-            for (int k = 0; k < va.Length; k++) acc += va[k] * vb[k];
-            s = Vector.Sum(acc);
-            i = va.Length * Vector<double>.Count;
-        }
-        for (; i < n; i++) s += a[i] * b[i];
-        return s;
-    }
-
-    /// <summary>y += α x over y's length (SIMD).</summary>
-    public static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y)
-    {
-        int n = y.Length, i = 0;
-        if (Vector.IsHardwareAccelerated && n >= 2 * Vector<double>.Count)
-        {
-            ReadOnlySpan<Vector<double>> vx = MemoryMarshal.Cast<double, Vector<double>>(x[..n]);
-            Span<Vector<double>> vy = MemoryMarshal.Cast<double, Vector<double>>(y);
-            var va = new Vector<double>(alpha);
-            for (int k = 0; k < vy.Length; k++) vy[k] += va * vx[k];
-            i = vy.Length * Vector<double>.Count;
-        }
-        for (; i < n; i++) y[i] += alpha * x[i];
     }
 }

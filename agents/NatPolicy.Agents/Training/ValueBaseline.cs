@@ -136,8 +136,8 @@ public sealed class RidgeValueBaseline : IValueBaseline
         var rhs = Vector<double>.Build.Dense(p);
         for (int a = 0; a < p; a++)
         {
-            rhs[a] = Dot(_columns[a], targets[..count]);
-            for (int b = a; b < p; b++) gram[a, b] = gram[b, a] = Dot(_columns[a], _columns[b]);
+            rhs[a] = FixedLanes.Dot(_columns[a], targets[..count]);
+            for (int b = a; b < p; b++) gram[a, b] = gram[b, a] = FixedLanes.Dot(_columns[a], _columns[b]);
         }
         double c = _ridge;
         for (int attempt = 0; attempt < MaxRidgeAttempts; attempt++, c *= 10)
@@ -154,19 +154,6 @@ public sealed class RidgeValueBaseline : IValueBaseline
     }
 
     private double[][] _columns = [[]];
-
-    /// <summary>Σ xᵢyᵢ with SIMD lanes summed in a fixed order.</summary>
-    private static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
-    {
-        int n = x.Length, k = 0;
-        var acc = System.Numerics.Vector<double>.Zero;
-        int width = System.Numerics.Vector<double>.Count;
-        for (; k <= n - width; k += width)
-            acc += new System.Numerics.Vector<double>(x.Slice(k, width)) * new System.Numerics.Vector<double>(y.Slice(k, width));
-        double sum = System.Numerics.Vector.Sum(acc);
-        for (; k < n; k++) sum += x[k] * y[k];
-        return sum;
-    }
 
     public void Save(Snapshot into) => into.Write(_w);
 

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using NatPolicy.Core;
 using NatPolicy.Envs;
 using NatPolicy.Envs.Vector;
+using NatPolicy.Experiments.Compare;
+using NatPolicy.Experiments.Performance;
 
 namespace NatPolicy.Cli;
 
@@ -10,6 +12,9 @@ namespace NatPolicy.Cli;
 /// <c>natpolicy bench [--seconds S] [--env ID] [--copies N]</c>: environment throughput on one thread. Measures the
 /// registry env (TimeLimit-wrapped) with precomputed random actions, reset on done, and a SyncVectorEnv of N copies
 /// (env-steps/s = vector steps × N); bytes allocated per env step from GC.GetAllocatedBytesForCurrentThread.
+/// <c>natpolicy bench --train [--iterations M] [--seeds K] [--first-seed S]</c>: training cost instead
+/// (<see cref="TrainingBench"/>): per steady-state iteration for each of <see cref="TrainingBench.Cases"/>, and time to
+/// the env's threshold over K seeds for the non-MLP cases.
 /// </summary>
 public static class BenchVerb
 {
@@ -25,6 +30,10 @@ public static class BenchVerb
     /// <summary>Steps between clock reads.</summary>
     private const int Chunk = 1 << 16;
     private const double WarmupFraction = 0.2;
+    /// <summary>Iterations run before the steady-state timing of <c>--train</c>.</summary>
+    private const int TrainWarmup = 3;
+    /// <summary>Env-step budget of a seed in the time-to-threshold measurement.</summary>
+    private const long ThresholdBudget = 100_000;
 
     /// <summary>The <c>bench</c> command.</summary>
     public static Command Build(TextWriter stdout)
@@ -33,10 +42,27 @@ public static class BenchVerb
             s => s > 0 ? null : $"must be positive (got {Fmt.D(s)})");
         var envOption = Options.Text("--env", "ID", "Environment to measure.", DefaultEnv, EnvRegistry.Ids);
         var copiesOption = Options.Int("--copies", "N", "Copies in the SyncVectorEnv measurement.", DefaultCopies, 1);
+        var trainOption = Options.Switch("--train", "Measure training instead: ms and bytes per steady-state iteration, and training compute to the threshold.");
+        var iterationsOption = Options.Int("--iterations", "M", "With --train: iterations timed per case (after 3 warm-up iterations).", 10, 1);
+        var seedsOption = Options.Int("--seeds", "K", "With --train: seeds of the time-to-threshold measurement.", 5, 1);
+        var firstSeedOption = Options.Seed("--first-seed", "With --train: the first of the K seeds.", 100);
         var command = new Command("bench", Summary);
-        foreach (var o in new Option[] { secondsOption, envOption, copiesOption }) command.Options.Add(o);
-        command.SetAction(p => Run(p.GetValue(secondsOption)!.Value, p.GetValue(envOption)!, p.GetValue(copiesOption)!.Value, stdout));
+        foreach (var o in new Option[] { secondsOption, envOption, copiesOption, trainOption, iterationsOption, seedsOption, firstSeedOption })
+            command.Options.Add(o);
+        command.SetAction(p => p.GetValue(trainOption)
+            ? RunTraining(p.GetValue(iterationsOption)!.Value, p.GetValue(seedsOption)!.Value, p.GetValue(firstSeedOption)!.Value, stdout)
+            : Run(p.GetValue(secondsOption)!.Value, p.GetValue(envOption)!, p.GetValue(copiesOption)!.Value, stdout));
         return command;
+    }
+
+    /// <summary><c>bench --train</c>: the steady-state table, then one time-to-threshold line per non-MLP case.</summary>
+    public static int RunTraining(int iterations, int seeds, ulong firstSeed, TextWriter stdout)
+    {
+        stdout.Write(TrainingBench.SteadyStateTable(TrainingBench.Cases.Select(c => (c, TrainingBench.SteadyState(c, TrainWarmup, iterations)))));
+        foreach (var c in TrainingBench.Cases.Where(c => c.Overrides.Count == 0))
+            if (Benchmark.Threshold(c.EnvId) is { } threshold)
+                stdout.WriteLine(TrainingBench.ThresholdLine(c, TrainingBench.ToThreshold(c, threshold, ThresholdBudget, seeds, firstSeed)));
+        return 0;
     }
 
     public static int Run(double seconds, string id, int copies, TextWriter stdout)
