@@ -280,12 +280,46 @@ public abstract record NaturalGradientConfig : AlgoSpec
     [JsonPropertyOrder(9)]
     public bool NoiseShrinkage { get; init; }
 
+    /// <summary>The spellings of <see cref="DampingSchedule"/>.</summary>
+    public static IReadOnlyList<string> DampingSchedules { get; } = ["fixed", "levenberg_marquardt"];
+
+    /// <summary>
+    /// How λ evolves: "fixed" keeps <see cref="Damping"/> for the whole run; "levenberg_marquardt" starts at
+    /// <see cref="Damping"/> and after every accepted step compares the surrogate's actual improvement with its
+    /// first-order prediction gᵀΔθ, ρ = actual / predicted: λ ← λ / ω when ρ &gt; 3/4, λ ← λ·ω when ρ &lt; 1/4
+    /// (Martens &amp; Grosse 2015, §6.5; Martens 2020, §15), clipped to [<see cref="DampingMin"/>, <see cref="DampingMax"/>].
+    /// Default "fixed".
+    /// </summary>
+    [JsonPropertyOrder(10)]
+    public string DampingSchedule { get; init; } = "fixed";
+
+    /// <summary>ω of the Levenberg–Marquardt schedule, in (1, 100]: λ's factor per iteration. Default 2.</summary>
+    [JsonPropertyOrder(11)]
+    public double DampingFactor { get; init; } = 2;
+
+    /// <summary>Lower bound of the Levenberg–Marquardt λ, in [0, 1e6]. Default 1e-10.</summary>
+    [JsonPropertyOrder(12)]
+    public double DampingMin { get; init; } = 1e-10;
+
+    /// <summary>Upper bound of the Levenberg–Marquardt λ, in [damping_min, 1e6]. Default 1e3.</summary>
+    [JsonPropertyOrder(13)]
+    public double DampingMax { get; init; } = 1e3;
+
     internal override void AddProblems(List<string> p, string path)
     {
         ConfigCheck.Positive(p, path + ".max_kl", MaxKl, 10);
         if (!(Damping >= 0 && Damping <= 1e6)) p.Add($"{path}.damping must be a number in [0, 1e6] (got {Core.Fmt.D(Damping)})");
         ConfigCheck.Range(p, path + ".cg_iterations", CgIterations, 1, 10_000);
         ConfigCheck.Unit(p, path + ".cg_tolerance", CgTolerance);
+        if (!DampingSchedules.Contains(DampingSchedule))
+            p.Add($"{path}.damping_schedule '{DampingSchedule}' is unknown; allowed: {string.Join(", ", DampingSchedules)}");
+        if (!(DampingFactor > 1 && DampingFactor <= 100))
+            p.Add($"{path}.damping_factor must be a number in (1, 100] (got {Core.Fmt.D(DampingFactor)})");
+        if (!(DampingMin >= 0 && DampingMin <= 1e6)) p.Add($"{path}.damping_min must be a number in [0, 1e6] (got {Core.Fmt.D(DampingMin)})");
+        else if (!(DampingMax >= DampingMin && DampingMax <= 1e6))
+            p.Add($"{path}.damping_max must be a number in [damping_min = {Core.Fmt.D(DampingMin)}, 1e6] (got {Core.Fmt.D(DampingMax)})");
+        else if (DampingSchedule == "levenberg_marquardt" && !(Damping >= DampingMin && Damping <= DampingMax))
+            p.Add($"{path}.damping must lie in [damping_min, damping_max] = [{Core.Fmt.D(DampingMin)}, {Core.Fmt.D(DampingMax)}] with the levenberg_marquardt schedule (got {Core.Fmt.D(Damping)})");
     }
 }
 

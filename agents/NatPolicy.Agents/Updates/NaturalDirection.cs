@@ -12,6 +12,13 @@ public interface INaturalDirection
     DirectionResult Compute(IPolicy policy, RolloutBuffer batch, ReadOnlySpan<double> gradient, Span<double> direction);
 }
 
+/// <summary>A natural direction whose damping λ can be changed between iterations (by <see cref="LevenbergMarquardtUpdate"/>).</summary>
+public interface IDampedDirection : INaturalDirection
+{
+    /// <summary>λ ≥ 0 of the next <see cref="INaturalDirection.Compute"/>.</summary>
+    double Damping { get; set; }
+}
+
 /// <summary>The checks every natural-gradient step makes before it moves θ.</summary>
 public static class NaturalDirections
 {
@@ -37,4 +44,6 @@ public static class NaturalDirections
 /// <param name="Residual">‖(F + λI)s − g‖.</param>
 /// <param name="Curvature">sᵀ(F + λI)s, the quadratic model of 2·KL along s.</param>
 /// <param name="Shrink">Factor ∈ [0, 1] the step rules multiply their step by (1: the papers' step; see <see cref="FisherDirection"/>).</param>
-public readonly record struct DirectionResult(bool Ok, int Iterations, double Residual, double Curvature, string? Problem, double Shrink = 1.0);
+/// <param name="Damping">The λ of the solve (NaN when the direction has none).</param>
+public readonly record struct DirectionResult(bool Ok, int Iterations, double Residual, double Curvature, string? Problem, double Shrink = 1.0,
+    double Damping = double.NaN);

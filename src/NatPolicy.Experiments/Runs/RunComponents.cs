@@ -71,13 +71,17 @@ public sealed class RunComponents
     public static IPolicyUpdate Update(AlgoSpec algo, int parameterCount) => algo switch
     {
         VpgConfig v => new VanillaUpdate(parameterCount, v.LearningRate, useAdam: v.Optimizer == "adam"),
-        NpgConfig n => new NaturalUpdate(parameterCount,
-            Direction(n.Fisher, n.Solver, n), n.MaxKl),
-        TrpoConfig t => new TrustRegionUpdate(parameterCount,
-            Direction(FisherKind.MatrixFree, SolverKind.ConjugateGradient, t),
-            new BacktrackingLineSearch(t.BacktrackRatio, t.MaxBacktracks), t.MaxKl),
+        NpgConfig n => Damped(n, Direction(n.Fisher, n.Solver, n), d => new NaturalUpdate(parameterCount, d, n.MaxKl), parameterCount),
+        TrpoConfig t => Damped(t, Direction(FisherKind.MatrixFree, SolverKind.ConjugateGradient, t),
+            d => new TrustRegionUpdate(parameterCount, d, new BacktrackingLineSearch(t.BacktrackRatio, t.MaxBacktracks), t.MaxKl), parameterCount),
         _ => throw new ConfigException($"algo '{algo.Name}' is unknown; allowed: {string.Join(", ", TrainConfig.Algos)}"),
     };
+
+    /// <summary>The natural update on its direction, inside <see cref="LevenbergMarquardtUpdate"/> when the schedule asks for it.</summary>
+    private static IPolicyUpdate Damped(NaturalGradientConfig c, FisherDirection direction, Func<FisherDirection, IPolicyUpdate> update, int parameterCount) =>
+        c.DampingSchedule == "levenberg_marquardt"
+            ? new LevenbergMarquardtUpdate(parameterCount, update(direction), direction, c.DampingFactor, c.DampingMin, c.DampingMax)
+            : update(direction);
 
     private static FisherDirection Direction(FisherKind fisher, SolverKind solver, NaturalGradientConfig c) =>
         new(FisherEstimators.Create(fisher), FisherSolvers.Create(solver, c.CgIterations, c.CgTolerance), c.Damping, c.NoiseShrinkage);
