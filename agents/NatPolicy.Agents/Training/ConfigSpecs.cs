@@ -252,8 +252,8 @@ public sealed record VpgConfig : AlgoSpec
 public abstract record NaturalGradientConfig : AlgoSpec
 {
     /// <summary>
-    /// The KL step δ, in (0, 10]: npg's normalised step moves the quadratic KL model by δ; trpo's trust region keeps
-    /// the mean KL ≤ δ. Default 0.01 (TRPO's).
+    /// The KL step δ, in (0, 10]: npg's normalised step α = sqrt(2δ / sᵀ(F + λI)s) moves the quadratic KL model by δ
+    /// when λ = 0 and by slightly less when λ &gt; 0; trpo's trust region keeps the mean KL ≤ δ. Default 0.01 (TRPO's).
     /// </summary>
     [JsonPropertyOrder(1)]
     public double MaxKl { get; init; } = 0.01;
@@ -325,7 +325,8 @@ public abstract record NaturalGradientConfig : AlgoSpec
 
 /// <summary>
 /// Kakade's natural policy gradient: s = (F + λI)⁻¹ g from the chosen Fisher estimator and solver, then the
-/// normalised step θ ← θ + sqrt(2δ / sᵀFs) s, which moves the quadratic KL model by δ = <see cref="NaturalGradientConfig.MaxKl"/>.
+/// normalised step θ ← θ + sqrt(2δ / sᵀ(F + λI)s) s (the damping included), which moves the quadratic KL model ½α²sᵀFs
+/// by δ·sᵀFs / sᵀ(F + λI)s: δ = <see cref="NaturalGradientConfig.MaxKl"/> when λ = 0, slightly less when λ &gt; 0.
 /// </summary>
 public sealed record NpgConfig : NaturalGradientConfig
 {

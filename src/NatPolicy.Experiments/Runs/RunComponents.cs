@@ -32,7 +32,9 @@ public sealed class RunComponents
 
     /// <summary>Builds every part; the config must be valid (see <see cref="TrainConfig.Problems"/>).</summary>
     /// <param name="observationTransform">Optional wrapper applied to the env before normalisation (e.g. a reparameterisation experiment's feature scaling).</param>
-    public static RunComponents Build(TrainConfig config, Func<IVectorEnv, IVectorEnv>? observationTransform = null)
+    /// <param name="update">Optional update rule replacing the config's (an experiment's control, e.g. a diagonal preconditioner), given the parameter count.</param>
+    public static RunComponents Build(TrainConfig config, Func<IVectorEnv, IVectorEnv>? observationTransform = null,
+        Func<int, IPolicyUpdate>? update = null)
     {
         if (config.Problems(TrainDefaults.IsBox(config.EnvId)).FirstOrDefault() is { } problem) throw new ConfigException(problem);
         IVectorEnv env = VectorEnvs.Make(config.EnvId, config.NumEnvs);
@@ -52,7 +54,7 @@ public sealed class RunComponents
                 Rng.Derive(config.Seed, BaselineStream)),
             _ => null,
         };
-        var trainer = new Trainer(config, env, policy, Update(config.Algo, policy.ParameterCount), baseline,
+        var trainer = new Trainer(config, env, policy, update?.Invoke(policy.ParameterCount) ?? Update(config.Algo, policy.ParameterCount), baseline,
             Rng.Derive(config.Seed, ActionStream), Rng.Derive(config.Seed, EnvStream).NextUInt64());
         return new RunComponents(config, trainer, normalizer);
     }
