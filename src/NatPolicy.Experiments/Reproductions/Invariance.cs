@@ -33,7 +33,7 @@ public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<i
         Enumerable.Range(0, dimension).Select(j => Math.Pow(scale, Exponents[j % Exponents.Count])).ToArray();
 
     /// <summary>One line: algorithm, Fisher settings and A.</summary>
-    public string Description => $"{Algo}{(Undamped ? " (exact Fisher, λ = 0, pinv, no baseline)" : Adaptive ? " (Levenberg–Marquardt λ from 1e-4)" : Algo == "npg" ? " (defaults: λ = 1e-4)" : " (defaults: Adam)")}, A = diag{Pattern}";
+    public string Description => $"{Algo}{(Undamped ? " (exact Fisher, λ = 0, pinv, no baseline)" : Adaptive ? $" (Levenberg–Marquardt λ from 1e-4, ω = {AdaptiveFactor})" : Algo == "npg" ? " (defaults: λ = 1e-4)" : " (defaults: Adam)")}, A = diag{Pattern}";
 
     /// <summary>The factor pattern as text, e.g. "(1, c, 1/c, c)".</summary>
     public string Pattern => "(" + string.Join(", ", Exponents.Select(e => e switch { 0 => "1", 1 => "c", -1 => "1/c", _ => $"c^{e}" })) + ")";
@@ -60,9 +60,12 @@ public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<i
                 Baseline = new NoBaselineConfig(),
             };
         }
-        if (Adaptive) c = c with { Algo = (NpgConfig)c.Algo with { DampingSchedule = "levenberg_marquardt" } };
+        if (Adaptive) c = c with { Algo = (NpgConfig)c.Algo with { DampingSchedule = "levenberg_marquardt", DampingFactor = AdaptiveFactor } };
         return c with { TotalSteps = totalSteps ?? DefaultSteps };
     }
+
+    /// <summary>ω of the Levenberg–Marquardt variant: λ falls from 1e-4 to its floor 1e-10 in 6 iterations while ρ &gt; 3/4.</summary>
+    public const double AdaptiveFactor = 10;
 
     /// <summary>One budget for every variant (CartPole's npg default), so vpg and npg curves cover the same steps.</summary>
     public const long DefaultSteps = 100_000;
@@ -88,14 +91,19 @@ public sealed record InvarianceConfig(
 {
     /// <summary>
     /// vpg and npg with their defaults under A = diag(1, c, 1, c); npg with λ = 0 and no baseline under the same A; and npg with its defaults
-    /// under A = diag(1, c, 1/c, c), where a shrunken feature's Fisher eigenvalue falls below the damping λ, with λ fixed
-    /// and with the Levenberg–Marquardt schedule.
+    /// under A = diag(1, c, 1/c, c), where a shrunken feature's Fisher eigenvalue falls below the damping λ.
     /// </summary>
     public static IReadOnlyList<InvarianceVariant> DefaultVariants { get; } =
     [
         new("vpg", "vpg", InvarianceVariant.VelocityExponents),
         new("npg", "npg", InvarianceVariant.VelocityExponents),
         new("npg-exact", "npg", InvarianceVariant.VelocityExponents, Undamped: true),
+        new("npg-downscaled", "npg", InvarianceVariant.DownscaledExponents),
+    ];
+
+    /// <summary>The rescue check: npg under A = diag(1, c, 1/c, c) with λ fixed at 1e-4 and with the Levenberg–Marquardt schedule.</summary>
+    public static IReadOnlyList<InvarianceVariant> RescueVariants { get; } =
+    [
         new("npg-downscaled", "npg", InvarianceVariant.DownscaledExponents),
         new("npg-downscaled-lm", "npg", InvarianceVariant.DownscaledExponents, Adaptive: true),
     ];

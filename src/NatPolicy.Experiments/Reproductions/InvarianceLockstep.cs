@@ -45,11 +45,13 @@ public sealed class LinearObservationVector : ObservationVectorWrapper
 }
 
 /// <summary>
-/// A control for the invariance experiment: s = (D + λI)⁻¹ g with D the diagonal of the exact Fisher (a diagonal
-/// preconditioner, like Adam's second moment), and the same normalised step as npg. It is invariant under diagonal A
-/// (each coordinate's g scales by aⱼ and D by aⱼ²) but not under dense A.
+/// The controls of the invariance experiment: s = P g with the same normalised step as npg (α = sqrt(2δ / sᵀ(F + λI)s),
+/// so every rule moves the KL model by about δ and only the direction differs). <c>diagonal</c>: P = (D + λI)⁻¹ with D
+/// the diagonal of the exact Fisher (a diagonal preconditioner, like Adam's second moment); it is invariant under a
+/// diagonal A (coordinate j's g scales by 1/aⱼ and D by 1/aⱼ²) but not under a dense A. Otherwise P = I: the vanilla
+/// direction, invariant under neither.
 /// </summary>
-public sealed class DiagonalFisherDirection(double damping) : INaturalDirection
+public sealed class ControlDirection(bool diagonal, double damping) : INaturalDirection
 {
     private readonly IFisherEstimator _estimator = FisherEstimators.Create(FisherKind.Exact);
 
@@ -61,6 +63,7 @@ public sealed class DiagonalFisherDirection(double damping) : INaturalDirection
         var fe = new double[p];
         for (int j = 0; j < p; j++)
         {
+            if (!diagonal) { direction[j] = gradient[j]; continue; }
             e[j] = 1;
             fisher.Apply(e, fe);
             e[j] = 0;
@@ -73,30 +76,98 @@ public sealed class DiagonalFisherDirection(double damping) : INaturalDirection
     }
 }
 
+/// <summary>
+/// npg with λ = 0 in the nonlinear coordinates φ of θ = h(φ) = sinh(φ + 1) − sinh(1) (elementwise; h(0) = 0,
+/// h' = cosh(φ + 1) &gt; 0, h''(0) = sinh 1 ≠ 0): g_φ = J g, F_φ = J F J with J = diag(h'(φ)), s_φ = F_φ⁺ g_φ (pseudo-
+/// inverse), α = sqrt(2δ / s_φᵀF_φs_φ), φ ← φ + α s_φ, θ ← h(φ). To first order this is θ + α F⁺g, the npg step in θ;
+/// the curvature of h adds O(α²) = O(δ).
+/// </summary>
+public sealed class SinhReparameterisedUpdate(int parameterCount, double maxKl) : IPolicyUpdate
+{
+    private static readonly double Shift = Math.Sinh(1);
+    private readonly IFisherEstimator _estimator = FisherEstimators.Create(FisherKind.Exact);
+    private readonly IFisherSolver _solver = FisherSolvers.Create(SolverKind.PseudoInverse);
+    private readonly double[] _phi = new double[parameterCount];
+    private readonly double[] _j = new double[parameterCount];
+    private readonly double[] _g = new double[parameterCount];
+    private readonly double[] _s = new double[parameterCount];
+    private readonly double[] _fs = new double[parameterCount];
+
+    public UpdateResult Update(IPolicy policy, RolloutBuffer batch, ReadOnlySpan<double> gradient)
+    {
+        policy.GetParameters(_phi);
+        for (int k = 0; k < _phi.Length; k++)
+        {
+            _phi[k] = Math.Asinh(_phi[k] + Shift) - 1;
+            _j[k] = Math.Cosh(_phi[k] + 1);
+            _g[k] = _j[k] * gradient[k];
+        }
+        var metric = new CongruentOperator(_estimator.Build(policy, batch.Observations, batch.Actions, batch.Count), _j);
+        Array.Clear(_s);
+        var solve = _solver.Solve(metric, 0, _g, _s);
+        if (!solve.IsUsable) return UpdateResult.Rejected($"solver stopped: {solve.Status}");
+        metric.Apply(_s, _fs);
+        double curvature = 0;
+        for (int k = 0; k < _s.Length; k++) curvature += _s[k] * _fs[k];
+        double alpha = Math.Sqrt(2 * maxKl / curvature);
+        if (!double.IsFinite(alpha)) return UpdateResult.Rejected("non-finite step size");
+        for (int k = 0; k < _phi.Length; k++) _phi[k] = Math.Sinh(_phi[k] + alpha * _s[k] + 1) - Shift;
+        policy.SetParameters(_phi);
+        return new UpdateResult(true, alpha, 0, solve.Residual, 0, null, 0);
+    }
+
+    public void Save(Snapshot into) { }
+
+    public void Load(SnapshotReader from) { }
+
+    /// <summary>x ↦ J F J x for a diagonal J.</summary>
+    private sealed class CongruentOperator(ILinearOperator fisher, double[] j) : ILinearOperator
+    {
+        private readonly double[] _x = new double[j.Length];
+
+        public int Dimension => j.Length;
+
+        public void Apply(ReadOnlySpan<double> x, Span<double> result)
+        {
+            for (int k = 0; k < j.Length; k++) _x[k] = j[k] * x[k];
+            fisher.Apply(_x, result);
+            for (int k = 0; k < j.Length; k++) result[k] *= j[k];
+        }
+    }
+}
+
 /// <summary>An update rule of the lockstep check.</summary>
 /// <param name="Name">Label in tables.</param>
-/// <param name="Algo">The config's algo (npg exact Fisher + pinv with <paramref name="Damping"/>, or vpg sgd).</param>
-/// <param name="DiagonalControl">npg's normalised step on the diagonal-Fisher direction instead of the full Fisher.</param>
-public sealed record LockstepRule(string Name, AlgoSpec Algo, bool DiagonalControl = false, double Damping = 0)
+/// <param name="Algo">The config's algo: npg with the exact Fisher and pinv with <paramref name="Damping"/>.</param>
+/// <param name="Control">null: the natural step; "vanilla" or "diagonal": the <see cref="ControlDirection"/> with npg's step;
+/// "sinh": the reference takes the natural step in θ and the second trainer (A = I) the natural step in φ of <see cref="SinhReparameterisedUpdate"/>.</param>
+public sealed record LockstepRule(string Name, NpgConfig Algo, string? Control = null, double Damping = 0)
 {
     public static LockstepRule Natural(double damping) =>
         new(damping == 0 ? "npg λ=0" : $"npg λ={Fmt.G(damping)}",
             new NpgConfig { Fisher = FisherKind.Exact, Solver = SolverKind.PseudoInverse, Damping = damping }, Damping: damping);
 
-    public static LockstepRule Vanilla { get; } = new("vpg sgd", new VpgConfig { Optimizer = "sgd", LearningRate = 0.01 });
+    public static LockstepRule Vanilla { get; } = new("vanilla", new NpgConfig { Damping = 0 }, "vanilla");
 
-    public static LockstepRule DiagonalFisher { get; } = new("diag-Fisher", new NpgConfig { Damping = 0 }, DiagonalControl: true);
+    public static LockstepRule DiagonalFisher { get; } = new("diag-Fisher", new NpgConfig { Damping = 0 }, "diagonal");
+
+    /// <summary>npg λ = 0 in θ vs in φ = h⁻¹(θ) (use with <see cref="Reparameterisation.Identity"/>), with KL step δ.</summary>
+    public static LockstepRule Sinh(double maxKl) =>
+        new($"npg λ=0 in φ δ={Fmt.G(maxKl)}", new NpgConfig { Fisher = FisherKind.Exact, Solver = SolverKind.PseudoInverse, Damping = 0, MaxKl = maxKl }, "sinh");
 }
 
 /// <summary>A coordinate change s' = A s of the lockstep check.</summary>
 public sealed record Reparameterisation(string Name, double[] Matrix, int Dimension)
 {
+    /// <summary>A = I (for the nonlinear check, where the coordinates change in θ rather than in s).</summary>
+    public static Reparameterisation Identity(int n) => Diagonal(1, n) with { Name = "identity" };
+
     /// <summary>A = diag(1, c, 1, c, …).</summary>
     public static Reparameterisation Diagonal(double c, int n)
     {
         var a = new double[n * n];
         for (int j = 0; j < n; j++) a[j * n + j] = j % 2 == 1 ? c : 1;
-        return new($"diag(1, {Fmt.G(c)}, 1, {Fmt.G(c)})", a, n);
+        return new($"diag(1 c 1 c) c={Fmt.G(c)}", a, n);
     }
 
     /// <summary>
@@ -124,7 +195,7 @@ public sealed record Reparameterisation(string Name, double[] Matrix, int Dimens
         var a = new double[n * n];
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++) a[i * n + j] = q[i * n + j] * Math.Pow(condition, -(double)j / Math.Max(1, n - 1));
-        return new($"dense Q·diag, κ = {Fmt.G(condition)}", a, n);
+        return new($"dense Q·diag κ={Fmt.G(condition)}", a, n);
     }
 
     /// <summary>A⁻¹ by Gauss–Jordan elimination with partial pivoting.</summary>
@@ -166,6 +237,9 @@ public sealed record LockstepConfig(int Seeds = 30, int Iterations = 10, double 
     IReadOnlyList<double>? Dampings = null, ulong MatrixSeed = 2026)
 {
     public IReadOnlyList<double> DampingList => Dampings ?? [1e-2, 1e-4, 1e-6, 1e-8, 0];
+
+    /// <summary>δ of the sinh-reparameterisation check: each a quarter of the last, so α halves.</summary>
+    public IReadOnlyList<double> SinhSteps { get; init; } = [1e-2, 2.5e-3, 6.25e-4];
 }
 
 /// <summary>One (rule, A): the gap of every (seed, iteration).</summary>
@@ -213,14 +287,18 @@ public static class InvarianceLockstep
         return cells;
     }
 
-    /// <summary>The default check: npg λ = 0, vpg and the diagonal-Fisher control under the diagonal and the dense A, then the λ sweep under the dense A.</summary>
+    /// <summary>
+    /// The default check: npg λ = 0, the vanilla and the diagonal-Fisher controls under the diagonal and the dense A;
+    /// the λ sweep under the dense A; the sinh reparameterisation at each δ of <see cref="LockstepConfig.SinhSteps"/>.
+    /// </summary>
     public static IReadOnlyList<LockstepCell> RunDefault(LockstepConfig config)
     {
         var diagonal = Reparameterisation.Diagonal(config.Scale, 4);
         var dense = Reparameterisation.Dense(config.Condition, 4, config.MatrixSeed);
         var main = Run(config, [LockstepRule.Natural(0), LockstepRule.Vanilla, LockstepRule.DiagonalFisher], [diagonal, dense]);
         var sweep = Run(config, config.DampingList.Where(l => l > 0).Select(LockstepRule.Natural).ToArray(), [dense]);
-        return [.. main, .. sweep];
+        var sinh = Run(config, config.SinhSteps.Select(LockstepRule.Sinh).ToArray(), [Reparameterisation.Identity(4)]);
+        return [.. main, .. sweep, .. sinh];
     }
 
     public static TrainConfig Training(LockstepRule rule, ulong seed) =>
@@ -233,12 +311,13 @@ public static class InvarianceLockstep
     private static (double[] Gap, double[] Kl, double[] Move) RunSeed(LockstepRule rule, Reparameterisation a, ulong seed, int iterations)
     {
         var config = Training(rule, seed);
-        Func<int, IPolicyUpdate>? update = rule.DiagonalControl
-            ? p => new NaturalUpdate(p, new DiagonalFisherDirection(rule.Damping), ((NaturalGradientConfig)rule.Algo).MaxKl)
+        Func<int, IPolicyUpdate>? update = rule.Control is "vanilla" or "diagonal"
+            ? p => new NaturalUpdate(p, new ControlDirection(rule.Control == "diagonal", rule.Damping), rule.Algo.MaxKl)
             : null;
+        Func<int, IPolicyUpdate>? movedUpdate = rule.Control == "sinh" ? p => new SinhReparameterisedUpdate(p, rule.Algo.MaxKl) : update;
         InvarianceExperiment.RecordingVector? recorder = null;
         var reference = RunComponents.Build(config, env => recorder = new InvarianceExperiment.RecordingVector(env), update).Trainer;
-        var moved = RunComponents.Build(config, env => new LinearObservationVector(env, a.Matrix), update).Trainer;
+        var moved = RunComponents.Build(config, env => new LinearObservationVector(env, a.Matrix), movedUpdate).Trainer;
         var inverse = a.Inverse();
         int n = a.Dimension, states = config.RolloutLength() * config.NumEnvs;
         int k = ((DiscreteSpace)reference.Policy.ActionSpace).N, p = reference.Policy.ParameterCount;
