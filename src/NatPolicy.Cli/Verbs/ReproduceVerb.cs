@@ -27,6 +27,7 @@ public static class ReproduceVerb
         new("empirical-fisher", "Martens (2020) 1-d example: exact vs empirical Fisher steps", RunEmpiricalFisher),
         new("empirical-fisher-cartpole", "Martens (2020) part (b): NPG on CartPole with the exact vs the empirical Fisher (10 seeds)", RunEmpiricalFisherCartPole),
         new("invariance", "Amari/Kakade: vpg vs npg on CartPole under badly conditioned feature scalings (5 seeds)", RunInvariance),
+        new("invariance-lockstep", "The lockstep policy gap under diagonal, dense and nonlinear reparameterisations: npg vs vanilla and diagonal-Fisher controls, a λ sweep (30 seeds)", RunInvarianceLockstep),
     ];
 
     public const string Summary = "Re-run a classic natural-gradient result (kakade-twostate, kakade-lqr, empirical-fisher, invariance, ...)";
@@ -177,9 +178,9 @@ public static class ReproduceVerb
         md.Append("trajectory Fisher is at least (T−1)·I, so natural moves every coordinate at most 1/(T−1) as fast as vanilla at (1,1), ");
         md.Append("and its gain steps shrink like σ². See docs/reproductions.md.\n");
         // The ratio natural vs vanilla under the printed exponential-family form with Kakade's per-state Fisher depends on σ₀.
-        var sweepConfig = new LqrConfig(LqrParameterization.ExponentialFamily, AverageFisherOverSteps: true, TEnd: 1e7);
+        var sweepConfig = new LqrConfig(LqrParameterization.ExponentialFamily, FisherDamping: 0, AverageFisherOverSteps: true, TEnd: 1e7);
         var sweep = KakadeLqrExperiment.StartSweep(sweepConfig, LqrStartSigmas);
-        md.Append(CultureInfo.InvariantCulture, $"\nExponential-family form π ∝ exp(s₁θ₁u² + s₂θ₂xu), per-state Fisher (÷{c.Horizon}), k₀ = 0, time to cost {G(c.TargetCost)} by start σ₀:\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"\nExponential-family form π ∝ exp(s₁θ₁u² + s₂θ₂xu), per-state Fisher (÷{c.Horizon}), no damping, k₀ = 0, time to cost {G(c.TargetCost)} by start σ₀:\n\n");
         md.Append("| σ₀ | natural (1,1) | natural (1,10) | natural (10,1) | vanilla (1,1) | vanilla / natural |\n|---|---|---|---|---|---|\n");
         foreach (var row in sweep)
             md.Append(CultureInfo.InvariantCulture, $"| {G(row.Sigma0)} | {string.Join(" | ", row.Natural.Select(t => G(t)))} | {G(row.Vanilla)} | {G(row.Ratio)} |\n");
@@ -296,19 +297,6 @@ public static class ReproduceVerb
         foreach (var cell in rescue.Cells)
             md.Append(CultureInfo.InvariantCulture, $"| {cell.Variant.Name} | {cell.Variant.Description} | {G(cell.Scale)} | {Steps(cell.Summary.MedianSteps)} | {cell.Summary.StepsToThreshold.Count(double.IsFinite)}/{RescueSeeds} | {G(cell.Summary.MeanFinalReturn)} ± {G(cell.Summary.StdFinalReturn, 2)} |\n");
 
-        // The lockstep policy gap.
-        var lockConfig = new LockstepConfig();
-        var lockCells = InvarianceLockstep.RunDefault(lockConfig);
-        WriteCsv(Path.Combine(outDir, name + "-lockstep.csv"), "rule,matrix,seed,iteration,max_prob_gap,kl,max_prob_change",
-            lockCells.SelectMany(cell => cell.Gaps.SelectMany((gaps, seed) => gaps.Select((gap, it) =>
-                new object[] { cell.Rule.Name, cell.A.Name, seed, it + 1, gap, cell.Kls[seed][it], cell.Moves[seed][it] }))));
-        md.Append(CultureInfo.InvariantCulture, $"\nLockstep policy gap, {lockConfig.Seeds} seeds × {lockConfig.Iterations} iterations (2000 steps each, no baseline, no normalisation): ");
-        md.Append("each iteration the policy in s' = A s is set to the reference policy, both collect the same batch and update; gap = max over the batch's states and actions of |π − π_A| ");
-        md.Append("(median and max over seeds and iterations), KL = mean over the batch of KL(π ‖ π_A) (max), move = median of the reference update's max |Δπ|. ");
-        md.Append("The vanilla and diagonal-Fisher controls use npg's normalised step with their own direction (s = g, s = diag(F)⁻¹g).\n\n");
-        md.Append("| rule | A | median gap | max gap | max KL | median move |\n|---|---|---|---|---|---|\n");
-        foreach (var cell in lockCells)
-            md.Append(CultureInfo.InvariantCulture, $"| {cell.Rule.Name} | {cell.A.Name} | {G(cell.MedianGap, 2)} | {G(cell.MaxGap, 2)} | {G(cell.MaxKl, 2)} | {G(cell.MedianMove)} |\n");
         File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
 
         var lines = r.Cells.Select(cell =>
@@ -317,13 +305,47 @@ public static class ReproduceVerb
             $"first update c = {G(f.Scale),-4}: npg (λ = 0) max |Δπ| vs c = 1: {G(f.NaturalGap, 2)} (the update moved π by {G(f.NaturalChange)}); vpg: {G(f.VanillaGap, 2)}"));
         lines.AddRange(rescue.Cells.Select(cell =>
             $"{cell.Variant.Name,-18} c = {G(cell.Scale),-4}: median steps to {G(c.Threshold)} = {Steps(cell.Summary.MedianSteps)} ({cell.Summary.StepsToThreshold.Count(double.IsFinite)}/{RescueSeeds} reached), final return {G(cell.Summary.MeanFinalReturn)}"));
-        lines.AddRange(lockCells.Select(cell =>
-            $"lockstep {cell.Rule.Name,-22} {cell.A.Name,-24}: gap median {G(cell.MedianGap, 2)}, max {G(cell.MaxGap, 2)}; max KL {G(cell.MaxKl, 2)}; move {G(cell.MedianMove)}"));
         return lines;
     }
 
     /// <summary>Seeds of the adaptive-damping rescue table.</summary>
     private const int RescueSeeds = 10;
+
+    // ---------------------------------------------------------------- invariance-lockstep
+    private static IReadOnlyList<string> RunInvarianceLockstep(string outDir)
+    {
+        const string name = "invariance-lockstep";
+        var md = new StringBuilder();
+        md.Append("# invariance-lockstep\n\n");
+        var lockConfig = new LockstepConfig();
+        var lockCells = InvarianceLockstep.RunDefault(lockConfig);
+        WriteCsv(Path.Combine(outDir, name + ".csv"), "rule,matrix,seed,iteration,max_prob_gap,kl,max_prob_change",
+            lockCells.SelectMany(cell => cell.Gaps.SelectMany((gaps, seed) => gaps.Select((gap, it) =>
+                new object[] { cell.Rule.Name, cell.A.Name, seed, it + 1, gap, cell.Kls[seed][it], cell.Moves[seed][it] }))));
+        var iterations = Enumerable.Range(1, lockConfig.Iterations).Select(i => (double)i).ToArray();
+        Panel GapPanel(string title, IEnumerable<LockstepCell> cells) => new(title, "iteration", "median over seeds of max |π − π_A| (floored at 1e-17)",
+            cells.Select((cell, i) => new Series($"{cell.Rule.Name}, {cell.A.Name}", iterations,
+                iterations.Select((_, it) => Math.Max(1e-17, Statistics.Median(cell.Gaps.Select(g => g[it]).ToArray()))).ToArray())
+            { Color = FigureWriter.Palette[i % FigureWriter.Palette.Count], Markers = true, Thickness = 1.5 }).ToArray())
+        { YScale = AxisScale.Log10, YMin = 1e-17, YMax = 1, Legend = LegendPlacement.BottomRight };
+        FigureWriter.Save(new Figure(
+            GapPanel("npg (λ = 0) vs the controls", lockCells.Where(c => c.Rule.Control != "sinh" && (c.Rule.Control is not null || c.Rule.Damping == 0))),
+            GapPanel("npg under the dense A: damping sweep", lockCells.Where(c => c.Rule.Control is null && c.A.Name.StartsWith("dense", StringComparison.Ordinal))),
+            GapPanel("npg in θ vs in φ, θ = sinh(φ + 1) − sinh 1", lockCells.Where(c => c.Rule.Control == "sinh")))
+        { Columns = 3, Title = "Lockstep policy gap on CartPole-v1 (same batch, update in both coordinate systems)" }, Path.Combine(outDir, name));
+        md.Append(CultureInfo.InvariantCulture, $"CartPole-v1, linear softmax policy; lockstep policy gap, {lockConfig.Seeds} seeds × {lockConfig.Iterations} iterations (2000 steps each, no baseline, no normalisation): ");
+        md.Append("each iteration the policy in s' = A s is set to the reference policy, both collect the same batch and update; gap = max over the batch's states and actions of |π − π_A| ");
+        md.Append("(median and max over seeds and iterations), KL = mean over the batch of KL(π ‖ π_A) (max), move = median of the reference update's max |Δπ|. ");
+        md.Append("The vanilla and diagonal-Fisher controls use npg's normalised step with their own direction (s = g, s = diag(F)⁻¹g).\n\n");
+        md.Append("| rule | A | median gap | max gap | max KL | median move |\n|---|---|---|---|---|---|\n");
+        foreach (var cell in lockCells)
+            md.Append(CultureInfo.InvariantCulture, $"| {cell.Rule.Name} | {cell.A.Name} | {G(cell.MedianGap, 2)} | {G(cell.MaxGap, 2)} | {G(cell.MaxKl, 2)} | {G(cell.MedianMove)} |\n");
+        md.Append("\nThe sinh rows: the reference takes npg (λ = 0) in θ, the other trainer the same rule in φ with θ = sinh(φ + 1) − sinh(1) elementwise; ");
+        md.Append("each δ is a quarter of the last (α halves), so a gap shrinking 4× per row is second order in the step. See docs/reproductions.md.\n");
+        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        return lockCells.Select(cell =>
+            $"{cell.Rule.Name,-22} {cell.A.Name,-24}: gap median {G(cell.MedianGap, 2)}, max {G(cell.MaxGap, 2)}; max KL {G(cell.MaxKl, 2)}; move {G(cell.MedianMove)}").ToList();
+    }
 
     // ---------------------------------------------------------------- empirical-fisher-cartpole
     private static IReadOnlyList<string> RunEmpiricalFisherCartPole(string outDir)

@@ -20,7 +20,9 @@ namespace NatPolicy.Experiments.Reproductions;
 /// <param name="Undamped">npg only: exact Fisher, damping 0, pseudo-inverse solve and no baseline: every part of the
 /// iteration is then invariant under A (the linear baseline's ridge fit is not), so the runs may differ only by rounding.</param>
 /// <param name="Adaptive">npg only: Levenberg–Marquardt damping (<c>algo.damping_schedule</c>) starting from the default λ = 1e-4.</param>
-public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<int> Exponents, bool Undamped = false, bool Adaptive = false)
+/// <param name="NoBaseline">No value baseline (the polynomial ridge fit is not invariant under A: its penalty weighs a shrunken feature's coefficient more).</param>
+public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<int> Exponents, bool Undamped = false, bool Adaptive = false,
+    bool NoBaseline = false)
 {
     /// <summary>(0, 1, 0, 1): A = diag(1, c, 1, c), the velocity features grow by c (Fisher condition number ∝ c²).</summary>
     public static IReadOnlyList<int> VelocityExponents { get; } = [0, 1, 0, 1];
@@ -33,7 +35,7 @@ public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<i
         Enumerable.Range(0, dimension).Select(j => Math.Pow(scale, Exponents[j % Exponents.Count])).ToArray();
 
     /// <summary>One line: algorithm, Fisher settings and A.</summary>
-    public string Description => $"{Algo}{(Undamped ? " (exact Fisher, λ = 0, pinv, no baseline)" : Adaptive ? $" (Levenberg–Marquardt λ from 1e-4, ω = {AdaptiveFactor})" : Algo == "npg" ? " (defaults: λ = 1e-4)" : " (defaults: Adam)")}, A = diag{Pattern}";
+    public string Description => $"{Algo}{(Undamped ? " (exact Fisher, λ = 0, pinv, no baseline)" : Adaptive ? $" (Levenberg–Marquardt λ from 1e-4, ω = {AdaptiveFactor})" : Algo == "npg" ? " (defaults: λ = 1e-4)" : " (defaults: Adam)")}{(NoBaseline && !Undamped ? ", no baseline" : "")}, A = diag{Pattern}";
 
     /// <summary>The factor pattern as text, e.g. "(1, c, 1/c, c)".</summary>
     public string Pattern => "(" + string.Join(", ", Exponents.Select(e => e switch { 0 => "1", 1 => "c", -1 => "1/c", _ => $"c^{e}" })) + ")";
@@ -60,6 +62,7 @@ public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<i
                 Baseline = new NoBaselineConfig(),
             };
         }
+        if (NoBaseline) c = c with { Baseline = new NoBaselineConfig() };
         if (Adaptive) c = c with { Algo = (NpgConfig)c.Algo with { DampingSchedule = "levenberg_marquardt", DampingFactor = AdaptiveFactor } };
         return c with { TotalSteps = totalSteps ?? DefaultSteps };
     }
@@ -106,6 +109,8 @@ public sealed record InvarianceConfig(
     [
         new("npg-downscaled", "npg", InvarianceVariant.DownscaledExponents),
         new("npg-downscaled-lm", "npg", InvarianceVariant.DownscaledExponents, Adaptive: true),
+        new("npg-downscaled-nb", "npg", InvarianceVariant.DownscaledExponents, NoBaseline: true),
+        new("npg-downscaled-nb-lm", "npg", InvarianceVariant.DownscaledExponents, Adaptive: true, NoBaseline: true),
     ];
 
     public IReadOnlyList<double> ScaleList => Scales ?? [1, 10, 100];

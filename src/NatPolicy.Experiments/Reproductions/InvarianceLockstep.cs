@@ -6,6 +6,7 @@ using NatPolicy.Agents.Training;
 using NatPolicy.Agents.Updates;
 using NatPolicy.Core;
 using NatPolicy.Envs.Vector;
+using NatPolicy.Experiments.Compare;
 using NatPolicy.Experiments.Runs;
 
 namespace NatPolicy.Experiments.Reproductions;
@@ -249,15 +250,9 @@ public sealed record LockstepConfig(int Seeds = 30, int Iterations = 10, double 
 public sealed record LockstepCell(LockstepRule Rule, Reparameterisation A, double[][] Gaps, double[][] Kls, double[][] Moves)
 {
     public double MaxGap => Gaps.SelectMany(g => g).Max();
-    public double MedianGap => Median(Gaps.SelectMany(g => g));
+    public double MedianGap => Statistics.Median(Gaps.SelectMany(g => g).ToArray());
     public double MaxKl => Kls.SelectMany(g => g).Max();
-    public double MedianMove => Median(Moves.SelectMany(g => g));
-
-    private static double Median(IEnumerable<double> xs)
-    {
-        var s = xs.Order().ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[s.Length / 2 - 1] + s[s.Length / 2]);
-    }
+    public double MedianMove => Statistics.Median(Moves.SelectMany(g => g).ToArray());
 }
 
 /// <summary>
