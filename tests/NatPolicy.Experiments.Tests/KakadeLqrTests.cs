@@ -169,8 +169,8 @@ public sealed class KakadeLqrTests
         var rows = KakadeLqrExperiment.StartSweep(config, [0.02, 0.015]);
         Assert.All(rows[0].Natural, t => Assert.Equal(65.9, t, 0.05));          // the same at every scaling
         Assert.Equal(5.05e4, rows[0].Vanilla, 0.005 * 5.05e4);
-        Assert.Equal(766, rows[0].Ratio, 5);
-        Assert.Equal(1.36e3, rows[1].Ratio, 10);
+        Assert.Equal(766, rows[0].Ratio, 5.0);
+        Assert.Equal(1.36e3, rows[1].Ratio, 10.0);
         // ratio ≈ σ₀^b with b near −2.4 between these two starts
         Assert.InRange(KakadeLqrExperiment.RatioExponent(rows), -2.6, -1.8);
     }
