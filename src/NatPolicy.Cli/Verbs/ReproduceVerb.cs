@@ -27,6 +27,7 @@ public static class ReproduceVerb
         new("empirical-fisher", "Martens (2020) 1-d example: exact vs empirical Fisher steps", RunEmpiricalFisher),
         new("empirical-fisher-cartpole", "Martens (2020) part (b): NPG on CartPole with the exact vs the empirical Fisher (10 seeds)", RunEmpiricalFisherCartPole),
         new("invariance", "Amari/Kakade: vpg vs npg on CartPole under badly conditioned feature scalings (5 seeds)", RunInvariance),
+        new("gaussian-metric", "Salimbeni et al. (2018): Euclidean vs KL distances of Gaussians; natural vs vanilla gradient fitting a Gaussian in three parameterisations", RunGaussianMetric),
         new("invariance-lockstep", "The lockstep policy gap under diagonal, dense and nonlinear reparameterisations: npg vs vanilla and diagonal-Fisher controls, a λ sweep (30 seeds)", RunInvarianceLockstep),
     ];
 
@@ -310,6 +311,53 @@ public static class ReproduceVerb
 
     /// <summary>Seeds of the adaptive-damping rescue table.</summary>
     private const int RescueSeeds = 10;
+
+    // ---------------------------------------------------------------- gaussian-metric
+    private static readonly bool[] BothGradients = [true, false];
+
+    private static IReadOnlyList<string> RunGaussianMetric(string outDir)
+    {
+        const string name = "gaussian-metric";
+        const double m0 = 2, v0 = 4, m = 0, v = 1, step = 0.1;
+        const int steps = 60;
+        var pairs = GaussianMetric.PaperPairs();
+        var coordinates = Enum.GetValues<GaussianCoordinates>();
+        var paths = BothGradients.SelectMany(natural => coordinates.Select(c => GaussianMetric.Path(c, natural, step, steps, m0, v0, m, v))).ToArray();
+        WriteCsv(Path.Combine(outDir, name + ".csv"), "coordinates,gradient,step,iteration,mean,variance",
+            paths.SelectMany(path => path.Means.Select((mu, k) => new object[] { path.Coordinates.ToString(), path.Natural ? "natural" : "vanilla", path.Step, k, mu, path.Variances[k] })));
+        string[] colors = ["#1f77b4", "#ff7f0e", "#2ca02c"];
+        Panel PathPanel(bool natural) => new($"{(natural ? "natural" : "vanilla")} gradient, step {G(step)}, {steps} steps", "mean μ", "variance v",
+            paths.Where(p => p.Natural == natural).Select((p, i) => new Series($"{p.Coordinates} ({p.Means.Length - 1} steps)", p.Means, p.Variances)
+            { Color = colors[i], Dashed = i == 1, Markers = true, Thickness = 1.5 }).ToArray())
+        { XMin = -0.5, XMax = 2.5, YMin = 0, YMax = 4.5, Legend = LegendPlacement.TopLeft };
+        FigureWriter.Save(new Figure(PathPanel(true), PathPanel(false))
+        { Title = $"Fitting q = N(μ, v) to p = N({G(m)}, {G(v)}) by minimising KL(q ‖ p) from N({G(m0)}, {G(v0)})" }, Path.Combine(outDir, name));
+
+        double[] steps1 = [0.1, 0.05, 0.025];
+        var oneStep = steps1.Select(r => (Step: r, Natural: GaussianMetric.OneStepSpread(true, r, m0, v0, m, v), Vanilla: GaussianMetric.OneStepSpread(false, r, m0, v0, m, v))).ToArray();
+        var (e1, e2) = GaussianMetric.ToCoordinates(GaussianCoordinates.Natural, m0, v0);
+        var (n1, n2) = GaussianMetric.Step(GaussianCoordinates.Natural, true, 1, e1, e2, m, v);
+        var exact = GaussianMetric.FromCoordinates(GaussianCoordinates.Natural, n1, n2);
+
+        var md = new StringBuilder();
+        md.Append("# gaussian-metric\n\n");
+        md.Append("Distances between the paper's pairs (read as N(mean, variance)); KL in nats, the same in every parameterisation:\n\n");
+        md.Append("| pair | Euclidean in (μ, v) | Euclidean in (μ, 1/v) | KL(1 ‖ 2) | KL(2 ‖ 1) |\n|---|---|---|---|---|\n");
+        foreach (var pr in pairs)
+            md.Append(CultureInfo.InvariantCulture, $"| N({G(pr.Mean1)}, {G(pr.Variance1, 5)}) vs N({G(pr.Mean2)}, {G(pr.Variance2, 5)}) | {G(pr.EuclideanMeanVariance)} | {G(pr.EuclideanMeanPrecision)} | {G(pr.Kl12)} | {G(pr.Kl21)} |\n");
+        md.Append(CultureInfo.InvariantCulture, $"\nFitting N(μ, v) to N({G(m)}, {G(v)}) by minimising KL(q ‖ p) from N({G(m0)}, {G(v0)}), step ρ = {G(step)}: paths in `{name}.png`. ");
+        md.Append("One step from the start in each of the three coordinate systems (mean–variance, mean–precision, natural parameters); spread = largest KL between the three results:\n\n");
+        md.Append("| ρ | natural: spread | vanilla: spread |\n|---|---|---|\n");
+        foreach (var o in oneStep)
+            md.Append(CultureInfo.InvariantCulture, $"| {G(o.Step)} | {G(o.Natural, 3)} | {G(o.Vanilla, 3)} |\n");
+        md.Append(CultureInfo.InvariantCulture, $"\nOne natural step with ρ = 1 in natural parameters from N({G(m0)}, {G(v0)}): N({G(exact.Mean, 15)}, {G(exact.Variance, 15)}), the target exactly.\n");
+        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        var lines = pairs.Select(pr => $"N({G(pr.Mean1)}, {G(pr.Variance1, 5)}) vs N({G(pr.Mean2)}, {G(pr.Variance2, 5)}): Euclidean (μ,v) {G(pr.EuclideanMeanVariance)}, (μ,1/v) {G(pr.EuclideanMeanPrecision)}; KL {G(pr.Kl12)} / {G(pr.Kl21)}").ToList();
+        lines.AddRange(oneStep.Select(o => $"one step ρ = {G(o.Step)}: KL spread across coordinates, natural {G(o.Natural)}, vanilla {G(o.Vanilla)}"));
+        lines.AddRange(paths.Select(p => $"{(p.Natural ? "natural" : "vanilla")} {p.Coordinates}: {p.Means.Length - 1} steps, end N({G(p.Means[^1])}, {G(p.Variances[^1])})"));
+        lines.Add($"natural step ρ = 1 in natural parameters: N({G(exact.Mean, 15)}, {G(exact.Variance, 15)})");
+        return lines;
+    }
 
     // ---------------------------------------------------------------- invariance-lockstep
     private static IReadOnlyList<string> RunInvarianceLockstep(string outDir)
