@@ -44,6 +44,27 @@ public sealed class InvarianceTests
     }
 
     [Fact]
+    [Trait("Category", "Learning")]
+    public void LevenbergMarquardtDampingRescuesNpgWhenAFeatureIsShrunkBy100()
+    {
+        // A = diag(1, 100, 1/100, 100), no baseline: with λ fixed at 1e-4 the pole angle's Fisher eigenvalue (~1e-8) is
+        // swamped by λ and npg does not learn it; the LM schedule lowers λ to its floor while ρ > 3/4.
+        var fixedDamping = InvarianceConfig.RescueVariants.Single(v => v.Name == "npg-downscaled-nb");
+        var adaptive = InvarianceConfig.RescueVariants.Single(v => v.Name == "npg-downscaled-nb-lm");
+        var r = InvarianceExperiment.Run(new InvarianceConfig(Scales: [100], Variants: [fixedDamping, adaptive], Seeds: 6));
+        var f = r.Cell(fixedDamping.Name, 100).Summary;
+        var lm = r.Cell(adaptive.Name, 100).Summary;
+        Assert.True(lm.MeanFinalReturn > f.MeanFinalReturn + 50, $"final return: LM {lm.MeanFinalReturn} vs fixed {f.MeanFinalReturn}");
+        Assert.True(lm.StepsToThreshold.Count(double.IsFinite) >= f.StepsToThreshold.Count(double.IsFinite) + 2,
+            $"seeds reaching 475: LM {lm.StepsToThreshold.Count(double.IsFinite)} vs fixed {f.StepsToThreshold.Count(double.IsFinite)}");
+        // The trainer logs the λ it used: 1e-4 first, then falling by ω = 10 per iteration to the floor.
+        var parts = NatPolicy.Experiments.Runs.RunComponents.Build(adaptive.Training("CartPole-v1", 0, null), adaptive.Transform(100));
+        var dampings = Enumerable.Range(0, 8).Select(_ => parts.Trainer.RunIteration().Damping).ToArray();
+        Assert.Equal(1e-4, dampings[0]);
+        Assert.True(dampings[1] < dampings[0] && dampings[^1] <= 1e-9, string.Join(", ", dampings));
+    }
+
+    [Fact]
     [Trait("Category", "Math")]
     public void FactorsFollowTheExponentPattern()
     {

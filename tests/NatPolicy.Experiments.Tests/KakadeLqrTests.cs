@@ -159,4 +159,19 @@ public sealed class KakadeLqrTests
         double trajectory = GainLogSigma.Value.Natural[1].TimeToTarget!.Value;
         Assert.Equal(trajectory / c.Horizon, perStep.TimeToTarget!.Value, trajectory / c.Horizon * 1e-3);
     }
+
+    [Fact]
+    [Trait("Category", "Math")]
+    public void UnderTheExponentialFamilyFormTheNaturalAdvantageGrowsAsTheStartBecomesDeterministic()
+    {
+        // Printed exponential-family form, Kakade's per-state Fisher, no damping, k₀ = 0: the independent check.
+        var config = new LqrConfig(LqrParameterization.ExponentialFamily, FisherDamping: 0, AverageFisherOverSteps: true, TEnd: 1e7);
+        var rows = KakadeLqrExperiment.StartSweep(config, [0.02, 0.015]);
+        Assert.All(rows[0].Natural, t => Assert.Equal(65.9, t, 0.05));          // the same at every scaling
+        Assert.Equal(5.05e4, rows[0].Vanilla, 0.005 * 5.05e4);
+        Assert.Equal(766, rows[0].Ratio, 5.0);
+        Assert.Equal(1.36e3, rows[1].Ratio, 10.0);
+        // ratio ≈ σ₀^b with b near −2.4 between these two starts
+        Assert.InRange(KakadeLqrExperiment.RatioExponent(rows), -2.6, -1.8);
+    }
 }

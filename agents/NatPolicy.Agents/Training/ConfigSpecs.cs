@@ -254,8 +254,8 @@ public sealed record VpgConfig : AlgoSpec
 public abstract record NaturalGradientConfig : AlgoSpec
 {
     /// <summary>
-    /// The KL step δ, in (0, 10]: npg's normalised step moves the quadratic KL model by δ; trpo's trust region keeps
-    /// the mean KL ≤ δ. Default 0.01 (TRPO's).
+    /// The KL step δ, in (0, 10]: npg's normalised step α = sqrt(2δ / sᵀ(F + λI)s) moves the quadratic KL model by δ
+    /// when λ = 0 and by slightly less when λ &gt; 0; trpo's trust region keeps the mean KL ≤ δ. Default 0.01 (TRPO's).
     /// </summary>
     [JsonPropertyOrder(1)]
     public double MaxKl { get; init; } = 0.01;
@@ -302,6 +302,31 @@ public abstract record NaturalGradientConfig : AlgoSpec
     [JsonPropertyOrder(11)]
     public double KfacDecay { get; init; } = 0.5;
 
+    /// <summary>The spellings of <see cref="DampingSchedule"/>.</summary>
+    public static IReadOnlyList<string> DampingSchedules { get; } = ["fixed", "levenberg_marquardt"];
+
+    /// <summary>
+    /// How λ evolves: "fixed" keeps <see cref="Damping"/> for the whole run; "levenberg_marquardt" starts at
+    /// <see cref="Damping"/> and after every accepted step compares the surrogate's actual improvement with its
+    /// first-order prediction gᵀΔθ, ρ = actual / predicted: λ ← λ / ω when ρ &gt; 3/4, λ ← λ·ω when ρ &lt; 1/4
+    /// (Martens &amp; Grosse 2015, §6.5; Martens 2020, §15), clipped to [<see cref="DampingMin"/>, <see cref="DampingMax"/>].
+    /// Default "fixed".
+    /// </summary>
+    [JsonPropertyOrder(12)]
+    public string DampingSchedule { get; init; } = "fixed";
+
+    /// <summary>ω of the Levenberg–Marquardt schedule, in (1, 100]: λ's factor per iteration. Default 2.</summary>
+    [JsonPropertyOrder(13)]
+    public double DampingFactor { get; init; } = 2;
+
+    /// <summary>Lower bound of the Levenberg–Marquardt λ, in [0, 1e6]. Default 1e-10.</summary>
+    [JsonPropertyOrder(14)]
+    public double DampingMin { get; init; } = 1e-10;
+
+    /// <summary>Upper bound of the Levenberg–Marquardt λ, in [damping_min, 1e6]. Default 1e3.</summary>
+    [JsonPropertyOrder(15)]
+    public double DampingMax { get; init; } = 1e3;
+
     internal override void AddProblems(List<string> p, string path)
     {
         if (!Curvatures.Contains(Curvature)) p.Add($"{path}.curvature '{Curvature}' is unknown; allowed: {string.Join(", ", Curvatures)}");
@@ -310,12 +335,22 @@ public abstract record NaturalGradientConfig : AlgoSpec
         if (!(Damping >= 0 && Damping <= 1e6)) p.Add($"{path}.damping must be a number in [0, 1e6] (got {Core.Fmt.D(Damping)})");
         ConfigCheck.Range(p, path + ".cg_iterations", CgIterations, 1, 10_000);
         ConfigCheck.Unit(p, path + ".cg_tolerance", CgTolerance);
+        if (!DampingSchedules.Contains(DampingSchedule))
+            p.Add($"{path}.damping_schedule '{DampingSchedule}' is unknown; allowed: {string.Join(", ", DampingSchedules)}");
+        if (!(DampingFactor > 1 && DampingFactor <= 100))
+            p.Add($"{path}.damping_factor must be a number in (1, 100] (got {Core.Fmt.D(DampingFactor)})");
+        if (!(DampingMin >= 0 && DampingMin <= 1e6)) p.Add($"{path}.damping_min must be a number in [0, 1e6] (got {Core.Fmt.D(DampingMin)})");
+        else if (!(DampingMax >= DampingMin && DampingMax <= 1e6))
+            p.Add($"{path}.damping_max must be a number in [damping_min = {Core.Fmt.D(DampingMin)}, 1e6] (got {Core.Fmt.D(DampingMax)})");
+        else if (DampingSchedule == "levenberg_marquardt" && !(Damping >= DampingMin && Damping <= DampingMax))
+            p.Add($"{path}.damping must lie in [damping_min, damping_max] = [{Core.Fmt.D(DampingMin)}, {Core.Fmt.D(DampingMax)}] with the levenberg_marquardt schedule (got {Core.Fmt.D(Damping)})");
     }
 }
 
 /// <summary>
 /// Kakade's natural policy gradient: s = (F + λI)⁻¹ g from the chosen Fisher estimator and solver, then the
-/// normalised step θ ← θ + sqrt(2δ / sᵀFs) s, which moves the quadratic KL model by δ = <see cref="NaturalGradientConfig.MaxKl"/>.
+/// normalised step θ ← θ + sqrt(2δ / sᵀ(F + λI)s) s (the damping included), which moves the quadratic KL model ½α²sᵀFs
+/// by δ·sᵀFs / sᵀ(F + λI)s: δ = <see cref="NaturalGradientConfig.MaxKl"/> when λ = 0, slightly less when λ &gt; 0.
 /// </summary>
 public sealed record NpgConfig : NaturalGradientConfig
 {

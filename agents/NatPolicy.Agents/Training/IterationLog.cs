@@ -24,7 +24,8 @@ public sealed record IterationLog(
     double CgResidual,
     int LineSearchSteps,
     bool Accepted,
-    string? Rejection)
+    string? Rejection,
+    double Damping = double.NaN)
 {
     internal static IterationLog From(int iteration, long envSteps, IReadOnlyList<EpisodeStats> finished,
         double entropy, double kl, double gradNorm, UpdateResult update)
@@ -40,6 +41,6 @@ public sealed record IterationLog(
         }
         return new IterationLog(iteration, envSteps, finished.Count, mean, std, min, max, len, entropy, kl,
             update.StepSize, gradNorm, update.CgIterations, update.CgResidual, update.LineSearchSteps, update.Accepted,
-            update.Rejection);
+            update.Rejection, update.Damping);
     }
 }

@@ -46,7 +46,13 @@ public sealed record TrainConfig
     /// <summary>Shift and scale the batch's advantages to mean 0, std 1 before the gradient. Default true.</summary>
     public bool NormalizeAdvantages { get; init; } = true;
 
-    /// <summary>Normalise observations by running mean and variance (saved with the policy, frozen at evaluation). Default true.</summary>
+    /// <summary>
+    /// Normalise observations by running mean and variance (saved with the policy, frozen at evaluation). Default true.
+    /// An affine change of a linear policy's inputs is a change of coordinates the natural step is invariant to (λ = 0),
+    /// so for npg/trpo normalisation is only a frozen affine map; it is not that for random-Fourier-feature policies
+    /// (the features of normalised inputs are a different family) nor while the running statistics move (the map
+    /// changes between iterations).
+    /// </summary>
     public bool NormalizeObservations { get; init; } = true;
 
     /// <summary>

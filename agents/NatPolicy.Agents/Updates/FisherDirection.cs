@@ -13,8 +13,11 @@ namespace NatPolicy.Agents.Updates;
 /// A stateful estimator (K-FAC's running factors) is saved and loaded with it.
 /// </summary>
 public sealed class FisherDirection(IFisherEstimator estimator, IFisherSolver solver, double damping, bool noiseShrinkage = false)
-    : INaturalDirection, ISnapshotable
+    : IDampedDirection, ISnapshotable
 {
+    /// <summary>λ ≥ 0 added to F's diagonal; starts at the constructor's value.</summary>
+    public double Damping { get; set; } = damping;
+
     public void Save(Snapshot into) => (estimator as ISnapshotable)?.Save(into);
 
     public void Load(SnapshotReader from) => (estimator as ISnapshotable)?.Load(from);
@@ -28,6 +31,7 @@ public sealed class FisherDirection(IFisherEstimator estimator, IFisherSolver so
     {
         var fisher = estimator.Build(policy, batch.Observations, batch.Actions, batch.Count);
         direction.Clear();
+        double damping = Damping;
         var solve = solver.Solve(fisher, damping, gradient, direction);
         if (!solve.IsUsable)
             return new DirectionResult(false, solve.Iterations, solve.Residual, double.NaN, $"solver stopped: {solve.Status}");
@@ -37,7 +41,7 @@ public sealed class FisherDirection(IFisherEstimator estimator, IFisherSolver so
         fisher.Apply(direction, _fs);
         double curvature = Vec.Dot(direction, _fs) + damping * Vec.Dot(direction, direction);
         double shrink = noiseShrinkage ? SignalFraction(policy, batch, fisher, Vec.Dot(gradient, direction)) : 1.0;
-        return new DirectionResult(true, solve.Iterations, solve.Residual, curvature, null, shrink);
+        return new DirectionResult(true, solve.Iterations, solve.Residual, curvature, null, shrink, damping);
     }
 
     /// <summary>
@@ -70,7 +74,7 @@ public sealed class FisherDirection(IFisherEstimator estimator, IFisherSolver so
         {
             var gi = _groups.AsSpan(i * p, p);
             Array.Clear(_x);
-            var solve = solver.Solve(fisher, damping, gi, _x);
+            var solve = solver.Solve(fisher, Damping, gi, _x);
             if (!solve.IsUsable || !Vec.AllFinite(_x)) return 1.0;
             q += Vec.Dot(gi, _x);
         }

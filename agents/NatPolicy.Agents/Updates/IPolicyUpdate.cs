@@ -20,8 +20,10 @@ public interface IPolicyUpdate : ISnapshotable
 /// <param name="CgResidual">Final residual norm ‖(F + λI)s − g‖ of the solver (NaN when none ran).</param>
 /// <param name="LineSearchSteps">Backtracking steps taken before acceptance (0 = full step; trpo only).</param>
 /// <param name="Rejection">Why θ was left unchanged, or null.</param>
+/// <param name="Damping">λ of the Fisher solve (NaN when no solve ran: vpg, or a refusal before it).</param>
 public readonly record struct UpdateResult(
-    bool Accepted, double StepSize, int CgIterations, double CgResidual, int LineSearchSteps, string? Rejection)
+    bool Accepted, double StepSize, int CgIterations, double CgResidual, int LineSearchSteps, string? Rejection,
+    double Damping = double.NaN)
 {
     public static UpdateResult Rejected(string why, int cgIterations = 0, double cgResidual = double.NaN, int lineSearchSteps = 0) =>
         new(false, 0, cgIterations, cgResidual, lineSearchSteps, why);

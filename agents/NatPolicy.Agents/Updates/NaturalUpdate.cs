@@ -5,8 +5,10 @@ namespace NatPolicy.Agents.Updates;
 
 /// <summary>
 /// Kakade's natural policy gradient: θ ← θ + α s with s = (F + λI)⁻¹ g and the normalised step
-/// α = sqrt(2δ / sᵀFs), which moves the quadratic KL model by δ (with s = F⁻¹g, sᵀFs = gᵀF⁻¹g),
+/// α = sqrt(2δ / sᵀ(F + λI)s) = sqrt(2δ / gᵀs) (the damping included, as rllab and OpenAI baselines do),
 /// multiplied by the direction's shrink factor (1 unless noise shrinkage is on; 0 leaves θ unchanged).
+/// The quadratic KL model ½α²sᵀFs then moves by δ·sᵀFs / sᵀ(F + λI)s: exactly δ when λ = 0, slightly less when
+/// λ &gt; 0, and much less when s leans on directions whose Fisher eigenvalue is below λ.
 /// </summary>
 public sealed class NaturalUpdate : IPolicyUpdate
 {
@@ -29,13 +31,13 @@ public sealed class NaturalUpdate : IPolicyUpdate
     {
         if (_direction.TryCompute(policy, batch, gradient, _s, out var d) is { } rejected) return rejected;
         double alpha = Math.Sqrt(2 * _maxKl / d.Curvature) * d.Shrink;
-        if (!double.IsFinite(alpha)) return UpdateResult.Rejected("non-finite step size", d.Iterations, d.Residual);
-        if (alpha == 0) return new UpdateResult(true, 0, d.Iterations, d.Residual, 0, null);
+        if (!double.IsFinite(alpha)) return UpdateResult.Rejected("non-finite step size", d.Iterations, d.Residual) with { Damping = d.Damping };
+        if (alpha == 0) return new UpdateResult(true, 0, d.Iterations, d.Residual, 0, null, d.Damping);
         policy.GetParameters(_theta);
         Vec.Axpy(_theta, alpha, _s, _theta);
-        if (!Vec.AllFinite(_theta)) return UpdateResult.Rejected("non-finite parameters after the step", d.Iterations, d.Residual);
+        if (!Vec.AllFinite(_theta)) return UpdateResult.Rejected("non-finite parameters after the step", d.Iterations, d.Residual) with { Damping = d.Damping };
         policy.SetParameters(_theta);
-        return new UpdateResult(true, alpha, d.Iterations, d.Residual, 0, null);
+        return new UpdateResult(true, alpha, d.Iterations, d.Residual, 0, null, d.Damping);
     }
 
     public void Save(Snapshot into) => (_direction as ISnapshotable)?.Save(into);

@@ -19,7 +19,10 @@ namespace NatPolicy.Experiments.Reproductions;
 /// <param name="Exponents">Per observation dimension (x, ẋ, θ, θ̇ on CartPole), the power of c in its factor.</param>
 /// <param name="Undamped">npg only: exact Fisher, damping 0, pseudo-inverse solve and no baseline: every part of the
 /// iteration is then invariant under A (the linear baseline's ridge fit is not), so the runs may differ only by rounding.</param>
-public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<int> Exponents, bool Undamped = false)
+/// <param name="Adaptive">npg only: Levenberg–Marquardt damping (<c>algo.damping_schedule</c>) starting from the default λ = 1e-4.</param>
+/// <param name="NoBaseline">No value baseline (the polynomial ridge fit is not invariant under A: its penalty weighs a shrunken feature's coefficient more).</param>
+public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<int> Exponents, bool Undamped = false, bool Adaptive = false,
+    bool NoBaseline = false)
 {
     /// <summary>(0, 1, 0, 1): A = diag(1, c, 1, c), the velocity features grow by c (Fisher condition number ∝ c²).</summary>
     public static IReadOnlyList<int> VelocityExponents { get; } = [0, 1, 0, 1];
@@ -32,7 +35,7 @@ public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<i
         Enumerable.Range(0, dimension).Select(j => Math.Pow(scale, Exponents[j % Exponents.Count])).ToArray();
 
     /// <summary>One line: algorithm, Fisher settings and A.</summary>
-    public string Description => $"{Algo}{(Undamped ? " (exact Fisher, λ = 0, pinv, no baseline)" : Algo == "npg" ? " (defaults: λ = 1e-4)" : " (defaults: Adam)")}, A = diag{Pattern}";
+    public string Description => $"{Algo}{(Undamped ? " (exact Fisher, λ = 0, pinv, no baseline)" : Adaptive ? $" (Levenberg–Marquardt λ from 1e-4, ω = {AdaptiveFactor})" : Algo == "npg" ? " (defaults: λ = 1e-4)" : " (defaults: Adam)")}{(NoBaseline && !Undamped ? ", no baseline" : "")}, A = diag{Pattern}";
 
     /// <summary>The factor pattern as text, e.g. "(1, c, 1/c, c)".</summary>
     public string Pattern => "(" + string.Join(", ", Exponents.Select(e => e switch { 0 => "1", 1 => "c", -1 => "1/c", _ => $"c^{e}" })) + ")";
@@ -59,8 +62,13 @@ public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<i
                 Baseline = new NoBaselineConfig(),
             };
         }
+        if (NoBaseline) c = c with { Baseline = new NoBaselineConfig() };
+        if (Adaptive) c = c with { Algo = (NpgConfig)c.Algo with { DampingSchedule = "levenberg_marquardt", DampingFactor = AdaptiveFactor } };
         return c with { TotalSteps = totalSteps ?? DefaultSteps };
     }
+
+    /// <summary>ω of the Levenberg–Marquardt variant: λ falls from 1e-4 to its floor 1e-10 in 6 iterations while ρ &gt; 3/4.</summary>
+    public const double AdaptiveFactor = 10;
 
     /// <summary>One budget for every variant (CartPole's npg default), so vpg and npg curves cover the same steps.</summary>
     public const long DefaultSteps = 100_000;
@@ -94,6 +102,15 @@ public sealed record InvarianceConfig(
         new("npg", "npg", InvarianceVariant.VelocityExponents),
         new("npg-exact", "npg", InvarianceVariant.VelocityExponents, Undamped: true),
         new("npg-downscaled", "npg", InvarianceVariant.DownscaledExponents),
+    ];
+
+    /// <summary>The rescue check: npg under A = diag(1, c, 1/c, c) with λ fixed at 1e-4 and with the Levenberg–Marquardt schedule.</summary>
+    public static IReadOnlyList<InvarianceVariant> RescueVariants { get; } =
+    [
+        new("npg-downscaled", "npg", InvarianceVariant.DownscaledExponents),
+        new("npg-downscaled-lm", "npg", InvarianceVariant.DownscaledExponents, Adaptive: true),
+        new("npg-downscaled-nb", "npg", InvarianceVariant.DownscaledExponents, NoBaseline: true),
+        new("npg-downscaled-nb-lm", "npg", InvarianceVariant.DownscaledExponents, Adaptive: true, NoBaseline: true),
     ];
 
     public IReadOnlyList<double> ScaleList => Scales ?? [1, 10, 100];
@@ -242,7 +259,7 @@ public static class InvarianceExperiment
     }
 
     /// <summary>Pass-through vector env that keeps a copy of every observation batch (after each reset and step).</summary>
-    private sealed class RecordingVector(IVectorEnv inner) : IVectorEnv
+    internal sealed class RecordingVector(IVectorEnv inner) : IVectorEnv
     {
         public List<double> Recorded { get; } = [];
 

@@ -105,6 +105,14 @@ public sealed record LqrConfig(
     public static IReadOnlyList<LqrScaling> DefaultScalings { get; } = [new(1, 1), new(1, 10), new(10, 1)];
 }
 
+/// <param name="Natural">Time to the target at each of <see cref="LqrConfig.DefaultScalings"/> (NaN: not reached by TEnd).</param>
+/// <param name="Vanilla">Time to the target of the vanilla flow at (1,1).</param>
+public sealed record LqrStartRow(double Sigma0, double[] Natural, double Vanilla)
+{
+    /// <summary>Vanilla (1,1) time over the natural (1,1) time.</summary>
+    public double Ratio => Vanilla / Natural[0];
+}
+
 public sealed record LqrRun(string Method, LqrScaling Scaling, double[] Times, double[] Cost, double[] Gain, double[] Sigma, double? TimeToTarget, long Steps);
 
 public sealed record LqrResult(LqrConfig Config, IReadOnlyList<LqrRun> Vanilla, IReadOnlyList<LqrRun> Natural)
@@ -125,6 +133,29 @@ public static class KakadeLqrExperiment
         var c = config ?? new LqrConfig();
         var s = scalings ?? LqrConfig.DefaultScalings;
         return new LqrResult(c, s.Select(x => RunFlow(c, x, natural: false)).ToArray(), s.Select(x => RunFlow(c, x, natural: true)).ToArray());
+    }
+
+    /// <summary>
+    /// How the natural-vs-vanilla ratio depends on the start: for each σ₀, the time to the target cost of the natural
+    /// and the vanilla flow at scaling (1,1) under <paramref name="config"/> with that σ₀ (TEnd raised so slow vanilla
+    /// flows still arrive), and the natural times at every default scaling.
+    /// </summary>
+    public static IReadOnlyList<LqrStartRow> StartSweep(LqrConfig config, IReadOnlyList<double> sigmas) =>
+        sigmas.Select(sigma =>
+        {
+            var c = config with { InitialSigma = sigma };
+            var natural = LqrConfig.DefaultScalings.Select(s => RunFlow(c, s, natural: true).TimeToTarget ?? double.NaN).ToArray();
+            double vanilla = RunFlow(c, new LqrScaling(1, 1), natural: false).TimeToTarget ?? double.NaN;
+            return new LqrStartRow(sigma, natural, vanilla);
+        }).ToArray();
+
+    /// <summary>The exponent b of ratio ≈ a·σ₀^b, least squares on log ratio vs log σ₀.</summary>
+    public static double RatioExponent(IReadOnlyList<LqrStartRow> rows)
+    {
+        var xs = rows.Select(r => Math.Log(r.Sigma0)).ToArray();
+        var ys = rows.Select(r => Math.Log(r.Ratio)).ToArray();
+        double mx = xs.Average(), my = ys.Average();
+        return xs.Zip(ys).Sum(p => (p.First - mx) * (p.Second - my)) / xs.Sum(x => (x - mx) * (x - mx));
     }
 
     /// <summary>Cost, ∇_θ J and the damped Fisher (symmetric 2×2: F11, F12, F22) in θ coordinates.</summary>

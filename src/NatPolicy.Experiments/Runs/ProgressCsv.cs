@@ -17,7 +17,7 @@ public static class ProgressCsv
     [
         "iteration", "env_steps", "episodes", "return_mean", "return_std", "return_min", "return_max", "length_mean",
         "entropy", "kl", "step_size", "grad_norm", "cg_iterations", "cg_residual", "line_search_steps", "accepted",
-        "wall_seconds", "total_episodes", "rejection",
+        "wall_seconds", "total_episodes", "rejection", "damping",
     ];
 
     public static string Header => string.Join(',', Columns);
@@ -43,7 +43,8 @@ public static class ProgressCsv
           .Append(r.Accepted ? "1" : "0").Append(',')
           .Append(wallSeconds.ToString("F3", CultureInfo.InvariantCulture)).Append(',')
           .Append(totalEpisodes.ToString(CultureInfo.InvariantCulture)).Append(',')
-          .Append(r.Rejection is null ? "" : Quote(r.Rejection));
+          .Append(r.Rejection is null ? "" : Quote(r.Rejection)).Append(',')
+          .Append(Cell(r.Damping));
         return sb.ToString();
     }
 

@@ -32,7 +32,9 @@ public sealed class RunComponents
 
     /// <summary>Builds every part; the config must be valid (see <see cref="TrainConfig.Problems"/>).</summary>
     /// <param name="observationTransform">Optional wrapper applied to the env before normalisation (e.g. a reparameterisation experiment's feature scaling).</param>
-    public static RunComponents Build(TrainConfig config, Func<IVectorEnv, IVectorEnv>? observationTransform = null)
+    /// <param name="update">Optional update rule replacing the config's (an experiment's control, e.g. a diagonal preconditioner), given the parameter count.</param>
+    public static RunComponents Build(TrainConfig config, Func<IVectorEnv, IVectorEnv>? observationTransform = null,
+        Func<int, IPolicyUpdate>? update = null)
     {
         if (config.Problems(TrainDefaults.IsBox(config.EnvId)).FirstOrDefault() is { } problem) throw new ConfigException(problem);
         IVectorEnv env = VectorEnvs.Make(config.EnvId, config.NumEnvs);
@@ -52,7 +54,7 @@ public sealed class RunComponents
                 Rng.Derive(config.Seed, BaselineStream)),
             _ => null,
         };
-        var trainer = new Trainer(config, env, policy, Update(config.Algo, policy.ParameterCount, config.Gamma), baseline,
+        var trainer = new Trainer(config, env, policy, update?.Invoke(policy.ParameterCount) ?? Update(config.Algo, policy.ParameterCount, config.Gamma), baseline,
             Rng.Derive(config.Seed, ActionStream), Rng.Derive(config.Seed, EnvStream).NextUInt64());
         return new RunComponents(config, trainer, normalizer);
     }
@@ -71,14 +73,18 @@ public sealed class RunComponents
     public static IPolicyUpdate Update(AlgoSpec algo, int parameterCount, double gamma) => algo switch
     {
         VpgConfig v => new VanillaUpdate(parameterCount, v.LearningRate, useAdam: v.Optimizer == "adam"),
-        NpgConfig n => new NaturalUpdate(parameterCount,
-            Direction(n.Fisher, n.Solver, n), n.MaxKl),
-        TrpoConfig t => new TrustRegionUpdate(parameterCount,
-            Direction(FisherKind.MatrixFree, SolverKind.ConjugateGradient, t),
-            new BacktrackingLineSearch(t.BacktrackRatio, t.MaxBacktracks), t.MaxKl),
+        NpgConfig n => Damped(n, Direction(n.Fisher, n.Solver, n), d => new NaturalUpdate(parameterCount, d, n.MaxKl), parameterCount),
+        TrpoConfig t => Damped(t, Direction(FisherKind.MatrixFree, SolverKind.ConjugateGradient, t),
+            d => new TrustRegionUpdate(parameterCount, d, new BacktrackingLineSearch(t.BacktrackRatio, t.MaxBacktracks), t.MaxKl), parameterCount),
         NacConfig c => new NaturalActorCritic(parameterCount, gamma, c.Damping, c.MaxKl),
         _ => throw new ConfigException($"algo '{algo.Name}' is unknown; allowed: {string.Join(", ", TrainConfig.Algos)}"),
     };
+
+    /// <summary>The natural update on its direction, inside <see cref="LevenbergMarquardtUpdate"/> when the schedule asks for it.</summary>
+    private static IPolicyUpdate Damped(NaturalGradientConfig c, FisherDirection direction, Func<FisherDirection, IPolicyUpdate> update, int parameterCount) =>
+        c.DampingSchedule == "levenberg_marquardt"
+            ? new LevenbergMarquardtUpdate(parameterCount, update(direction), direction, c.DampingFactor, c.DampingMin, c.DampingMax)
+            : update(direction);
 
     /// <summary>The natural direction of a spec: its Fisher and solver, or K-FAC's factors and factored inverse under <c>curvature = "kfac"</c>.</summary>
     private static FisherDirection Direction(FisherKind fisher, SolverKind solver, NaturalGradientConfig c) => c.Curvature == "kfac"
