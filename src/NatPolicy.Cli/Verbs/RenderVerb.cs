@@ -1,0 +1,51 @@
+using System.CommandLine;
+using NatPolicy.Experiments.Configuration;
+using NatPolicy.Experiments.Rendering;
+using NatPolicy.Experiments.Runs;
+
+namespace NatPolicy.Cli.Verbs;
+
+/// <summary><c>natpolicy render</c>: one episode of a saved policy as an animated SVG drawn like Gymnasium's renderers.</summary>
+public static class RenderVerb
+{
+    /// <summary>The <c>render</c> command.</summary>
+    public static Command Build(TextWriter stdout)
+    {
+        var policyOption = Options.Text("--policy", "FILE", "A policy.json written by train, or its run folder (required).");
+        var envOption = Options.Text("--env", "ID", "Run the policy on this env instead of the one it was trained on.", allowed: ClassicControlScenes.Envs);
+        var seedOption = Options.Seed("--seed", "Seed of the episode's reset. [default: 0]", 0);
+        var outOption = Options.Text("--out", "FILE.svg", "The animated SVG to write (required).");
+        var command = new Command("render", "Draw one episode of a saved policy (deterministic actions) as an animated SVG, as Gymnasium's renderers draw it.");
+        foreach (var o in new Option[] { policyOption, envOption, seedOption, outOption }) command.Options.Add(o);
+        command.SetAction(p =>
+        {
+            string path = p.GetValue(policyOption) ?? throw new UsageException("--policy FILE is required (a policy.json written by train)");
+            string output = p.GetValue(outOption) ?? throw new UsageException("--out FILE.svg is required");
+            if (!output.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--out '{output}' must end in .svg");
+            if (Directory.Exists(path)) path = Path.Combine(path, RunFolder.PolicyFile);
+            string? env = p.GetValue(envOption);
+            if (env is not null) ConfigResolver.CheckEnv(env);
+            var episode = CompareVerb.Library(() =>
+            {
+                try
+                {
+                    return EpisodeRender.Run(PolicyFile.Load(path), env, p.GetValue(seedOption) ?? 0);
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidDataException)
+                {
+                    throw new UsageException($"{path}: {e.Message.Split('\n')[0]}");
+                }
+            });
+            string? dir = Path.GetDirectoryName(Path.GetFullPath(output));
+            if (dir is not null) Directory.CreateDirectory(dir);
+            CompareVerb.Library(() =>
+            {
+                RunFolder.WriteAtomic(output, episode.Svg());
+                return 0;
+            });
+            stdout.WriteLine($"{episode.EnvId}: return {Options.Show(episode.Return)}, {episode.Length} steps (seed {episode.Seed}, deterministic); wrote {output}");
+            return 0;
+        });
+        return command;
+    }
+}
