@@ -114,33 +114,8 @@ public static class HtmlReport
     }
 
     /// <summary>Rows of a CSV file (RFC 4180 quoting), header first.</summary>
-    public static List<string[]> ReadCsv(string path)
-    {
-        var rows = new List<string[]>();
-        foreach (var line in File.ReadLines(path))
-        {
-            if (line.Length == 0) continue;
-            var cells = new List<string>();
-            var cell = new StringBuilder();
-            bool quoted = false;
-            for (int i = 0; i < line.Length; i++)
-            {
-                char c = line[i];
-                if (quoted)
-                {
-                    if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { cell.Append('"'); i++; }
-                    else if (c == '"') quoted = false;
-                    else cell.Append(c);
-                }
-                else if (c == '"') quoted = true;
-                else if (c == ',') { cells.Add(cell.ToString()); cell.Clear(); }
-                else cell.Append(c);
-            }
-            cells.Add(cell.ToString());
-            rows.Add(cells.ToArray());
-        }
-        return rows;
-    }
+    public static List<string[]> ReadCsv(string path) =>
+        File.ReadLines(path).Where(l => l.Length > 0).Select(l => ProgressCsv.SplitCsv(l).ToArray()).ToList();
 
     /// <summary>Run folders (holding policy.json) under <paramref name="dir"/>, at most <paramref name="depth"/> levels down, in ordinal order.</summary>
     public static IReadOnlyList<string> RunFolders(string dir, int depth)
