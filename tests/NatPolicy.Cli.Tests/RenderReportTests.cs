@@ -118,6 +118,29 @@ public sealed class RenderReportTests(SmallComparison comparison) : IClassFixtur
     }
 
     [Fact]
+    public void BenchmarkReportShowsEachEnvsComparisonWithTheFirstSeedOfEachAlgo()
+    {
+        string env = Path.Combine(_dir, "CartPole-v1");
+        foreach (var file in Directory.GetFiles(comparison.Dir, "*", SearchOption.AllDirectories))
+        {
+            string to = Path.Combine(env, Path.GetRelativePath(comparison.Dir, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+        File.Delete(Path.Combine(env, "report.html"));
+        File.WriteAllText(Path.Combine(_dir, "benchmark.json"), "{}");
+        File.WriteAllText(Path.Combine(_dir, "benchmark.csv"), "env_id,algo,eval_return_mean\nCartPole-v1,vpg,12.5\nCartPole-v1,npg,30\n");
+        var r = InProcess.Natpolicy("report", _dir);
+        Assert.True(r.Code == 0, r.Err);
+        string html = File.ReadAllText(Path.Combine(_dir, "report.html"));
+        Assert.Single(Regex.Matches(html, "<figure class=\"plot\">"));
+        Assert.Equal(["npg/s0", "vpg/s0"], Regex.Matches(html, "<figcaption>([a-z]+/s[0-9]+): return").Select(m => m.Groups[1].Value));
+        Assert.Equal(3, Regex.Count(html, "<table class=\"data\">"));
+        Assert.Contains("<summary>benchmark.json</summary>", html, StringComparison.Ordinal);
+        Assert.DoesNotMatch("https?://", html);
+    }
+
+    [Fact]
     public void RunAndSweepReportsAndBadFolders()
     {
         string run = Path.Combine(comparison.Dir, "npg", "s1");

@@ -37,7 +37,7 @@ public enum ReportKind
 /// (<see cref="EpisodeRender"/>, seed <see cref="EpisodeSeed"/>, deterministic actions). Inline CSS only: no script,
 /// no link, no URL. Every table is a <c>&lt;table class="data"&gt;</c> and every figure a <c>&lt;figure&gt;</c> holding
 /// one <c>&lt;svg&gt;</c>, outside any collapsed <c>&lt;details&gt;</c>; the configs sit in <c>&lt;details&gt;</c>.
-/// Numbers in tables show 6 significant digits (the file's text is the cell's tooltip).
+/// Non-integer numbers in tables show 6 significant digits (the file's text is the cell's tooltip).
 /// </summary>
 public static class HtmlReport
 {
@@ -322,7 +322,8 @@ public static class HtmlReport
             {
                 _body.Append("<tr>");
                 foreach (var c in r)
-                    _body.Append(double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out double x)
+                    _body.Append(long.TryParse(c, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) ? $"<td class=\"num\">{E(c)}</td>"
+                        : double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out double x)
                         ? $"<td class=\"num\" title=\"{E(c)}\">{E(x.ToString("G6", CultureInfo.InvariantCulture))}</td>"
                         : $"<td>{E(c)}</td>");
                 _body.Append("</tr>\n");
