@@ -91,6 +91,22 @@ public sealed class RenderReportTests(SmallComparison comparison) : IClassFixtur
     }
 
     [Fact]
+    public void FramesAreOnePngPerStepShowingThePole()
+    {
+        string frames = Path.Combine(_dir, "frames");
+        var r = InProcess.Natpolicy("render", "--policy", Path.Combine(comparison.Dir, "vpg/s0"), "--seed", "5", "--frames", frames);
+        Assert.True(r.Code == 0, r.Err);
+        int steps = RollOut(Path.Combine(comparison.Dir, "vpg/s0", RunFolder.PolicyFile), 5).Count;
+        var files = Directory.GetFiles(frames).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(Enumerable.Range(0, steps).Select(NatPolicy.Cli.Plotting.SceneFrames.FileName), files);
+        using var first = SkiaSharp.SKBitmap.Decode(Path.Combine(frames, files[0]));
+        Assert.Equal((600, 400), (first.Width, first.Height));
+        // The pole's colour just above the axle (cart at 125·x + 300 px, axle 107.5 px above the bottom).
+        var s0 = RollOut(Path.Combine(comparison.Dir, "vpg/s0", RunFolder.PolicyFile), 5)[0];
+        Assert.Equal(new SkiaSharp.SKColor(0xca, 0x98, 0x65), first.GetPixel((int)Math.Round(s0[0] * 125 + 300), 400 - 107 - 30));
+    }
+
+    [Fact]
     public void RenderRefusesWhatItCannotDraw()
     {
         var wrongEnv = InProcess.Natpolicy("render", "--policy", Path.Combine(comparison.Dir, "npg/s0"), "--env", "Pendulum-v1", "--out", Path.Combine(_dir, "x.svg"));
