@@ -25,6 +25,7 @@ public static class Cli
     [
         TrainVerb.Build, EvaluateVerb.Build, CompareVerb.Build, SweepVerb.Build, BenchmarkVerb.Build, PlotVerb.Build, ReproduceVerb.Build,
         EnvCheckVerb.Build, CheckEnvVerb.Build, BenchVerb.Build, CompletionVerb.Build,
+        RenderVerb.Build, ReportVerb.Build,
     ];
 
     /// <summary>The command tree, writing to the given streams.</summary>

@@ -77,6 +77,20 @@ public static class Figures
         return path;
     }
 
+    /// <summary>
+    /// The report's figures of a run or comparison folder (<see cref="NatPolicy.Experiments.Reporting.FigureSource"/>):
+    /// the learning curves <c>plot DIR</c> draws, as an SVG document; none for another folder.
+    /// </summary>
+    public static IEnumerable<(string Caption, string Svg)> ForReport(string dir)
+    {
+        bool run = File.Exists(Path.Combine(dir, RunFolder.ProgressFile));
+        if (!run && !Comparison.LooksLikeComparison(dir)) yield break;
+        using var s = new MemoryStream();
+        FigureWriter.WriteSvg(new Figure(run ? RunPanel([dir], null) : ComparisonPanel(dir)), s);
+        yield return (run ? "learning curve: return per iteration" : "learning curves: mean across seeds with 95% band",
+            System.Text.Encoding.UTF8.GetString(s.ToArray()));
+    }
+
     private static Panel RunPanel(IReadOnlyList<string> runDirs, string? title)
     {
         var series = runDirs.Select(d =>

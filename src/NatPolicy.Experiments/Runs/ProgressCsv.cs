@@ -89,7 +89,8 @@ public static class ProgressCsv
         return rows;
     }
 
-    private static List<string> SplitCsv(string line)
+    /// <summary>The cells of one CSV line (RFC 4180 quoting).</summary>
+    internal static List<string> SplitCsv(string line)
     {
         var cells = new List<string>();
         var sb = new StringBuilder();
