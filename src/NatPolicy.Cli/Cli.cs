@@ -23,9 +23,8 @@ public static class Cli
     /// <summary>Every verb, in the order help lists them.</summary>
     public static IReadOnlyList<Func<TextWriter, Command>> Verbs { get; } =
     [
-        TrainVerb.Build, EvaluateVerb.Build, CompareVerb.Build, SweepVerb.Build, BenchmarkVerb.Build, PlotVerb.Build, ReproduceVerb.Build,
-        EnvCheckVerb.Build, CheckEnvVerb.Build, BenchVerb.Build, CompletionVerb.Build,
-        RenderVerb.Build, ReportVerb.Build,
+        TrainVerb.Build, EvaluateVerb.Build, CompareVerb.Build, SweepVerb.Build, BenchmarkVerb.Build, PlotVerb.Build, RenderVerb.Build,
+        ReportVerb.Build, ReproduceVerb.Build, EnvCheckVerb.Build, CheckEnvVerb.Build, BenchVerb.Build, CompletionVerb.Build,
     ];
 
     /// <summary>The command tree, writing to the given streams.</summary>

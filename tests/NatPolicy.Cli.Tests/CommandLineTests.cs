@@ -104,7 +104,7 @@ public sealed class CommandLineTests
         Assert.Contains("--steps must be an integer (got 'lots')", OneLineError(Run("train", "--env", "CartPole-v1", "--algo", "npg", "--steps", "lots")), StringComparison.Ordinal);
         Assert.Contains("--resume continues the saved config; --set", OneLineError(Run("train", "--resume", "/nonexistent", "--set", "seed=1")), StringComparison.Ordinal);
         string verbs = OneLineError(Run("frobnicate"));
-        Assert.Contains("unknown command 'frobnicate'; commands: train, evaluate, compare, sweep, benchmark, plot, reproduce, envcheck, checkenv, bench, completion", verbs, StringComparison.Ordinal);
+        Assert.Contains("unknown command 'frobnicate'; commands: train, evaluate, compare, sweep, benchmark, plot, render, report, reproduce, envcheck, checkenv, bench, completion", verbs, StringComparison.Ordinal);
         Assert.Equal(0, Run("compare", "--help").Code);
         Assert.Equal(0, Run("help").Code);
     }
