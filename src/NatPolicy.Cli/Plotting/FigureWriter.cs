@@ -112,9 +112,12 @@ public static class FigureWriter
                     LegendPlacement.BottomRight => LegendPosition.BottomRight,
                     LegendPlacement.BottomLeft => LegendPosition.BottomLeft,
                     LegendPlacement.OutsideRight => LegendPosition.RightTop,
+                    LegendPlacement.OutsideBottom => LegendPosition.BottomCenter,
                     _ => LegendPosition.TopRight,
                 },
-                LegendPlacement = panel.Legend == LegendPlacement.OutsideRight ? OxyPlot.Legends.LegendPlacement.Outside : OxyPlot.Legends.LegendPlacement.Inside,
+                LegendPlacement = panel.Legend is LegendPlacement.OutsideRight or LegendPlacement.OutsideBottom
+                    ? OxyPlot.Legends.LegendPlacement.Outside : OxyPlot.Legends.LegendPlacement.Inside,
+                LegendOrientation = panel.Legend == LegendPlacement.OutsideBottom ? LegendOrientation.Horizontal : LegendOrientation.Vertical,
                 LegendBackground = OxyColor.FromAColor(220, OxyColors.White),
                 LegendBorder = OxyColor.FromRgb(0xbb, 0xbb, 0xbb),
                 LegendFont = Font,
