@@ -44,7 +44,7 @@ public sealed class EvalAndPlotVerbTests : IClassFixture<EvalAndPlotVerbTests.Fo
         var rows = File.ReadAllLines(Path.Combine(_f.Run, RunFolder.EvalFile)).Skip(1).Select(l => l.Split(',')).ToArray();
         Assert.Equal(8, rows.Length);
         var best = rows.OrderByDescending(r => double.Parse(r[4], CultureInfo.InvariantCulture)).First();
-        var e = InProcess.Natpolicy("evaluate", "--policy", Path.Combine(_f.Run, RunFolder.BestPolicyFile), "--seed", best[3],
+        var e = InProcess.Natpolicy("evaluate", "--policy", Path.Combine(_f.Run, RunFolder.BestPolicyFile), "--first-seed", best[3],
             "--episodes", best[2], "--deterministic", "--json");
         Assert.True(e.Code == 0, e.Err);
         var json = JsonNode.Parse(e.Out)!;
