@@ -43,7 +43,8 @@ public static class ColumnFigures
     {
         var sources = Sources(dirs);
         string? env = sources.Select(s => s.Env).FirstOrDefault(e => e is not null);
-        var panels = DiagnosticColumns.Select(y => ColumnPanel(sources, request, y, Describe(y), env)).ToArray();
+        // One legend, under the return panel, which has the most entries (the eval curves); the others are the same.
+        var panels = DiagnosticColumns.Select((y, i) => ColumnPanel(sources, request, y, Describe(y), env) is var p && i == 0 ? p : p with { Legend = LegendPlacement.None }).ToArray();
         return new Figure(panels) { Columns = 3, Title = $"{env ?? "runs"}: training diagnostics{SmoothNote(request)}", PanelWidth = 600, PanelHeight = 450 };
     }
 

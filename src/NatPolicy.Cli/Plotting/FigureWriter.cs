@@ -66,6 +66,7 @@ public static class FigureWriter
     private static void Render(Figure figure, SKCanvas canvas, RenderTarget target)
     {
         var (cols, _, w, h, _, _) = Layout(figure);
+        double keep = KeptFraction(figure);
         canvas.Clear(SKColors.White);
         using var context = new SkiaRenderContext { RenderTarget = target, SkCanvas = canvas, UseTextShaping = false };
         double top = 0;
@@ -77,7 +78,7 @@ public static class FigureWriter
         }
         for (int i = 0; i < figure.Panels.Count; i++)
         {
-            IPlotModel model = ToPlotModel(figure.Panels[i]);
+            IPlotModel model = ToPlotModel(figure.Panels[i], keep);
             canvas.Save();
             canvas.Translate((float)(i % cols * w), (float)(top + i / cols * h));
             model.Update(true);
@@ -86,8 +87,34 @@ public static class FigureWriter
         }
     }
 
+    /// <summary>
+    /// The most data points a figure draws: line points plus two per band point, over all panels. A figure with more
+    /// draws every series thinned by the same factor (<see cref="KeptFraction"/>), so that its SVG stays under
+    /// 200 KB (about 18 bytes a point, plus about 100 KB of axes and text for a six-panel sheet).
+    /// </summary>
+    public const int PointBudget = 4_000;
+
+    /// <summary>
+    /// The share of each series' points drawn: 1 when the figure holds at most <see cref="PointBudget"/> points, else
+    /// budget / points. A thinned series keeps evenly spaced points, the first and the last always.
+    /// </summary>
+    public static double KeptFraction(Figure figure)
+    {
+        long points = figure.Panels.SelectMany(p => p.Series).Sum(s => (long)s.X.Length + (s.Lower is null ? 0 : 2L * s.X.Length));
+        return points <= PointBudget ? 1 : (double)PointBudget / points;
+    }
+
+    /// <summary>The indices a series of <paramref name="count"/> points keeps at <paramref name="keep"/> (evenly spaced; first and last always).</summary>
+    public static int[] KeptIndices(int count, double keep)
+    {
+        int m = keep >= 1 ? count : Math.Min(count, Math.Max(2, (int)Math.Ceiling(count * keep)));
+        if (m == count) return Enumerable.Range(0, count).ToArray();
+        return Enumerable.Range(0, m).Select(j => (int)Math.Round((double)j * (count - 1) / (m - 1))).Distinct().ToArray();
+    }
+
     /// <summary>The OxyPlot model of one panel (exposed for callers who want OxyPlot's own exporters).</summary>
-    public static PlotModel ToPlotModel(Panel panel)
+    /// <param name="keep">The share of each series' points drawn (<see cref="KeptFraction"/>; 1: all).</param>
+    public static PlotModel ToPlotModel(Panel panel, double keep = 1)
     {
         var model = new PlotModel
         {
@@ -138,7 +165,7 @@ public static class FigureWriter
                     StrokeThickness = 0,
                     RenderInLegend = false,
                 };
-                for (int i = 0; i < s.X.Length; i++)
+                foreach (int i in KeptIndices(s.X.Length, keep))
                 {
                     if (!Plottable(s.X[i], panel.XScale) || !Plottable(s.Lower[i], panel.YScale) || !Plottable(s.Upper[i], panel.YScale)) continue;
                     band.Points.Add(new DataPoint(s.X[i], s.Upper[i]));
@@ -157,7 +184,7 @@ public static class FigureWriter
                 MarkerSize = 2.5,
                 MarkerFill = color,
             };
-            for (int i = 0; i < s.X.Length; i++)
+            foreach (int i in KeptIndices(s.X.Length, keep))
                 if (Plottable(s.X[i], panel.XScale) && Plottable(s.Y[i], panel.YScale))
                     line.Points.Add(new DataPoint(s.X[i], s.Y[i]));
             model.Series.Add(line);
