@@ -108,15 +108,16 @@ public static class ColumnFigures
         {
             var group = groups[source.Dir].SingleOrDefault(g => g.Name == source.Group);
             if (group is null) continue;
-            foreach (var series in GroupSeries(group, source.Label + suffix, source.Color, dashed, request.Seeds)) yield return series;
+            // An eval curve's legend entry stays short: the training curve of the same colour gives the seed count.
+            foreach (var series in GroupSeries(group, source.Label + suffix, source.Color, dashed, request.Seeds, seedCount: !dashed)) yield return series;
         }
     }
 
     /// <summary>
     /// The series of one group: the one run's line, or (each seed's thin line when <paramref name="seeds"/>, then) the
-    /// mean of the seeds with its 95% band, labelled with the seed count.
+    /// mean of the seeds with its 95% band, labelled with the seed count when <paramref name="seedCount"/>.
     /// </summary>
-    internal static IEnumerable<Series> GroupSeries(CurveGroup group, string label, string color, bool dashed, bool seeds)
+    internal static IEnumerable<Series> GroupSeries(CurveGroup group, string label, string color, bool dashed, bool seeds, bool seedCount = true)
     {
         if (group.Seeds.Count == 0) yield break;
         if (group.Seeds.Count == 1)
@@ -128,7 +129,7 @@ public static class ColumnFigures
             foreach (var seed in group.Seeds)
                 yield return new Series(null, seed.Xs, seed.Ys) { Color = "#70" + color[1..], Thickness = 0.8, Dashed = dashed };
         var band = group.Band();
-        yield return new Series($"{label} (mean of {group.Seeds.Count} seeds, 95% CI)", band.X, band.Mean)
+        yield return new Series(seedCount ? $"{label} (mean of {group.Seeds.Count} seeds, 95% CI)" : label, band.X, band.Mean)
             { Lower = band.Low, Upper = band.High, Color = color, Dashed = dashed };
     }
 

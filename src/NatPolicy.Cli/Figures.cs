@@ -135,7 +135,7 @@ public static class Figures
     /// </summary>
     private static IEnumerable<Series> EvalSeries(string label, IReadOnlyList<string> runFolders, string color) =>
         ColumnFigures.GroupSeries(new CurveGroup(label, "", runFolders.Where(r => ColumnSeries.Available(r, "eval_return_mean"))
-            .Select(r => ColumnSeries.Read(r, "eval_return_mean")).ToArray()), label, color, dashed: true, seeds: false);
+            .Select(r => ColumnSeries.Read(r, "eval_return_mean")).ToArray()), label, color, dashed: true, seeds: false, seedCount: false);
 
     private static Series MeanSeries(MeanCurve m, string label, string color) =>
         new(label, m.EnvSteps, m.Mean) { Lower = m.Low, Upper = m.High, Color = color };

@@ -48,25 +48,41 @@ public static class FigureWriter
         using var bitmap = new SKBitmap(width, height);
         using (var canvas = new SKCanvas(bitmap))
         {
-            Render(figure, canvas, RenderTarget.PixelGraphic);
+            Render(figure, canvas, RenderTarget.PixelGraphic, keep: 1);
         }
         using var image = SKImage.FromBitmap(bitmap);
         using var data = image.Encode(SKEncodedImageFormat.Png, 100);
         data.SaveTo(stream);
     }
 
+    /// <summary>The largest SVG <see cref="WriteSvg"/> writes unless even 1% of the points do not fit.</summary>
+    public const int MaxSvgBytes = 200_000;
+
+    /// <summary>
+    /// Writes the SVG with every series thinned to <see cref="KeptFraction"/> of its points, and to half as many again
+    /// while the document exceeds <see cref="MaxSvgBytes"/> (legend text can be written as glyph outlines, which makes
+    /// the size depend on more than the points). The PNG always draws every point.
+    /// </summary>
     public static void WriteSvg(Figure figure, Stream stream)
     {
         var (_, _, _, _, width, height) = Layout(figure);
-        // SKSvgCanvas writes its document when disposed.
-        using var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream);
-        Render(figure, canvas, RenderTarget.VectorGraphic);
+        for (double keep = KeptFraction(figure); ; keep /= 2)
+        {
+            using var buffer = new MemoryStream();
+            // SKSvgCanvas writes its document when disposed.
+            using (var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), buffer))
+                Render(figure, canvas, RenderTarget.VectorGraphic, keep);
+            if (buffer.Length <= MaxSvgBytes || keep < 0.01)
+            {
+                buffer.WriteTo(stream);
+                return;
+            }
+        }
     }
 
-    private static void Render(Figure figure, SKCanvas canvas, RenderTarget target)
+    private static void Render(Figure figure, SKCanvas canvas, RenderTarget target, double keep)
     {
         var (cols, _, w, h, _, _) = Layout(figure);
-        double keep = KeptFraction(figure);
         canvas.Clear(SKColors.White);
         using var context = new SkiaRenderContext { RenderTarget = target, SkCanvas = canvas, UseTextShaping = false };
         double top = 0;
@@ -88,9 +104,9 @@ public static class FigureWriter
     }
 
     /// <summary>
-    /// The most data points a figure draws: line points plus two per band point, over all panels. A figure with more
-    /// draws every series thinned by the same factor (<see cref="KeptFraction"/>), so that its SVG stays under
-    /// 200 KB (about 18 bytes a point, plus about 100 KB of axes and text for a six-panel sheet).
+    /// The most data points an SVG draws: line points plus two per band point, over all panels. A figure with more
+    /// has every series thinned by the same factor (<see cref="KeptFraction"/>) in its SVG, so that it stays under
+    /// <see cref="MaxSvgBytes"/> (about 18 bytes a point, plus about 100 KB of axes and text for a six-panel sheet).
     /// </summary>
     public const int PointBudget = 4_000;
 
