@@ -2,6 +2,7 @@ using System.Globalization;
 using NatPolicy.Cli.Plotting;
 using NatPolicy.Envs;
 using NatPolicy.Experiments.Compare;
+using NatPolicy.Experiments.Curves;
 using NatPolicy.Experiments.Runs;
 
 namespace NatPolicy.Cli;
@@ -60,8 +61,9 @@ public static class Figures
             if (File.Exists(Path.Combine(d, RunFolder.ProgressFile)))
             {
                 var c = SeedCurve.Read(d);
-                series.Add(new Series(Path.GetFileName(Path.GetFullPath(d)), c.EnvSteps.Select(x => (double)x).ToArray(), c.Returns)
-                    { Color = FigureWriter.Palette[k++ % FigureWriter.Palette.Count] });
+                string name = Path.GetFileName(Path.GetFullPath(d)), color = FigureWriter.Palette[k++ % FigureWriter.Palette.Count];
+                series.Add(new Series(name, c.EnvSteps.Select(x => (double)x).ToArray(), c.Returns) { Color = color });
+                series.AddRange(EvalSeries($"{name} eval (deterministic)", [d], color));
             }
             else
             {
@@ -73,7 +75,7 @@ public static class Figures
                     series.Add(MeanSeries(m, $"{name}/{m.Label}", FigureWriter.Palette[k++ % FigureWriter.Palette.Count]));
             }
         }
-        Save(WithThreshold(new Panel(env ?? "learning curves", "environment steps", "episode return", series), env), path);
+        Save(WithThreshold(new Panel(env ?? "learning curves", "environment steps", "episode return", series) { Legend = LegendPlacement.OutsideBottom }, env), path);
         return path;
     }
 
@@ -97,11 +99,11 @@ public static class Figures
         {
             var c = SeedCurve.Read(d);
             return new Series("return_mean", c.EnvSteps.Select(x => (double)x).ToArray(), c.Returns) { Color = AlgoColor(AlgoOf(d)) };
-        }).ToArray();
+        }).Concat(runDirs.SelectMany(d => EvalSeries("eval_return_mean (deterministic)", [d], AlgoColor(AlgoOf(d))))).ToArray();
         string? env = ComparisonFolder.EnvOf(runDirs[0]);
         string algo = AlgoOf(runDirs[0]);
         return WithThreshold(new Panel(title ?? $"{env} {algo}", "environment steps", "episode return (mean over episodes ending in the iteration)", series)
-            { Legend = LegendPlacement.BottomRight }, env);
+            { Legend = LegendPlacement.OutsideBottom }, env);
     }
 
     /// <summary>The panel of a comparison folder: from comparison.json's cells when it has one, else from its <c>&lt;algo&gt;/s&lt;seed&gt;/</c> folders.</summary>
@@ -118,8 +120,9 @@ public static class Figures
             seeds = Math.Max(seeds, runs.Count);
             series.Add(MeanSeries(MeanCurve.Compute(algo, runs), $"{algo} (mean of {runs.Count} seeds, 95% CI)", AlgoColor(algo)));
         }
+        foreach (var algo in algos) series.AddRange(EvalSeries($"{algo} eval (deterministic)", ComparisonFolder.SeedFolders(dir, algo), AlgoColor(algo)));
         string title = $"{env ?? Path.GetFileName(dir)}: {string.Join(" vs ", algos)}, {seeds} seeds";
-        return WithThreshold(new Panel(title, "environment steps", "episode return", series) { Legend = LegendPlacement.BottomRight }, env);
+        return WithThreshold(new Panel(title, "environment steps", "episode return", series) { Legend = LegendPlacement.OutsideBottom }, env);
     }
 
     private static Panel ComparisonPanel(ComparisonSummary summary)
@@ -129,14 +132,24 @@ public static class Figures
         var series = summary.Curves().Select(c => MeanSeries(c.Curve,
             $"{c.Algo.Algo} (mean of {c.Algo.Seeds} seeds, 95% CI{(budgets ? ", " + c.Algo.TotalSteps.ToString("N0", CultureInfo.InvariantCulture) + " steps" : "")})",
             AlgoColor(c.Algo.Algo))).ToList();
+        foreach (var a in summary.Algos)
+            series.AddRange(EvalSeries($"{a.Algo} eval (deterministic)", summary.Cells.Where(c => c.Cell.Algo == a.Algo && c.State.Status == CellStatus.Finished).Select(c => c.State.Folder).ToArray(), AlgoColor(a.Algo)));
         var seedCounts = summary.Algos.Select(a => a.Seeds).Distinct().Order().ToArray();
         string seeds = seedCounts.Length == 1 ? $"{seedCounts[0]} seeds" : $"{seedCounts[0]}–{seedCounts[^1]} seeds";
         string budget = budgets
             ? "budgets " + string.Join(", ", m.Algos.Select(a => $"{a} {m.Budget(a).ToString("N0", CultureInfo.InvariantCulture)}"))
             : $"{m.Budget(m.Algos[0]).ToString("N0", CultureInfo.InvariantCulture)} steps each";
         string title = $"{m.EnvId}: {string.Join(" vs ", m.Algos)}, {seeds}, {budget}";
-        return WithThreshold(new Panel(title, "environment steps", "episode return", series) { Legend = LegendPlacement.BottomRight }, m.Threshold);
+        return WithThreshold(new Panel(title, "environment steps", "episode return", series) { Legend = LegendPlacement.OutsideBottom }, m.Threshold);
     }
+
+    /// <summary>
+    /// The evaluations during training of some runs (eval.csv's eval_return_mean, dashed): one run's line, or the mean
+    /// of several with its band; nothing when none of them evaluated.
+    /// </summary>
+    private static IEnumerable<Series> EvalSeries(string label, IReadOnlyList<string> runFolders, string color) =>
+        ColumnFigures.GroupSeries(new CurveGroup(label, "", runFolders.Where(r => ColumnSeries.Available(r, "eval_return_mean"))
+            .Select(r => ColumnSeries.Read(r, "eval_return_mean")).ToArray()), label, color, dashed: true, seeds: false, seedCount: false);
 
     private static Series MeanSeries(MeanCurve m, string label, string color) =>
         new(label, m.EnvSteps, m.Mean) { Lower = m.Low, Upper = m.High, Color = color };
@@ -169,7 +182,8 @@ public static class Figures
         return null;
     }
 
-    private static string? Strip(string? p) =>
+    /// <summary>An output path without its .png/.svg extension (both are written).</summary>
+    internal static string? Strip(string? p) =>
         p is null ? null : p.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".svg", StringComparison.OrdinalIgnoreCase) ? p[..^4] : p;
 
     private static void Save(Panel panel, string pathWithoutExtension) =>

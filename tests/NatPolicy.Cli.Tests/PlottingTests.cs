@@ -53,6 +53,34 @@ public sealed class PlottingTests : IDisposable
     }
 
     [Fact]
+    public void AFigureWithManyPointsIsThinnedToStayUnder200KB()
+    {
+        // Six panels of ten noisy 2,000-point curves (three with bands): 150,000 points before thinning.
+        var rng = new Random(3);
+        double[] xs = Enumerable.Range(0, 2_000).Select(i => (double)i).ToArray();
+        Panel Noisy(int k) => new($"panel {k}", "iteration", "value", Enumerable.Range(0, 10).Select(j =>
+        {
+            double[] ys = xs.Select(_ => rng.NextDouble() + j).ToArray();
+            return new Series(j < 3 ? $"series {j}" : null, xs, ys) { Lower = j < 3 ? ys.Select(v => v - 0.2).ToArray() : null, Upper = j < 3 ? ys.Select(v => v + 0.2).ToArray() : null };
+        }).ToArray()) { Legend = LegendPlacement.OutsideBottom };
+        var sheet = new Figure(Enumerable.Range(0, 6).Select(Noisy).ToArray()) { Columns = 3, Title = "many points" };
+        Assert.True(FigureWriter.KeptFraction(sheet) < 0.05);
+        var (_, svg) = FigureWriter.Save(sheet, Path.Combine(_dir, "many"));
+        long size = new FileInfo(svg).Length;
+        Assert.True(size <= 200_000, $"{svg} is {size} bytes");
+        Assert.Equal(1, FigureWriter.KeptFraction(new Figure(SamplePanel(AxisScale.Linear, AxisScale.Linear))));
+    }
+
+    [Fact]
+    public void ThinningKeepsEvenlySpacedPointsWithTheEnds()
+    {
+        Assert.Equal([0, 1, 2, 3], FigureWriter.KeptIndices(4, 1));
+        Assert.Equal([0, 5, 10], FigureWriter.KeptIndices(11, 0.25));
+        Assert.Equal([0, 9], FigureWriter.KeptIndices(10, 0.01));
+        Assert.Equal([0], FigureWriter.KeptIndices(1, 0.01));
+    }
+
+    [Fact]
     public void SinglePanelUsesDefaultSizeAndGridLayoutWraps()
     {
         Assert.Equal((1, 1, 1000, 600, 1000, 600), FigureWriter.Layout(new Figure(SamplePanel(AxisScale.Linear, AxisScale.Linear))));

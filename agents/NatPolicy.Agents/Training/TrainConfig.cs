@@ -65,6 +65,17 @@ public sealed record TrainConfig
     /// <summary>Write a checkpoint every this many iterations, 0 … 10⁶ (0: only the final one). Default 10.</summary>
     public int CheckpointEvery { get; init; } = 10;
 
+    /// <summary>
+    /// Evaluate the policy every this many iterations, 0 … 10⁶ (0: never): <see cref="EvalEpisodes"/> whole episodes
+    /// with deterministic actions on a separate env copy (reset seeds 2,000,000,000 + k, the same at every evaluation),
+    /// one row of <c>eval.csv</c> each, and the best policy so far kept as <c>best_policy.json</c>. Does not change
+    /// training (progress.csv is the same with or without it). Default 0: off, as in SB3 without an EvalCallback.
+    /// </summary>
+    public int EvalEvery { get; init; }
+
+    /// <summary>Episodes per evaluation when <see cref="EvalEvery"/> &gt; 0, 1 … 10⁴. Default 5 (SB3 EvalCallback's n_eval_episodes).</summary>
+    public int EvalEpisodes { get; init; } = 5;
+
     /// <summary>The policy's features (and, for box actions, its initial log σ). Default linear.</summary>
     public PolicySpec Policy { get; init; } = new LinearPolicyConfig();
 
@@ -108,6 +119,8 @@ public sealed record TrainConfig
         ConfigCheck.Unit(p, "gamma", Gamma);
         ConfigCheck.Unit(p, "gae_lambda", GaeLambda);
         ConfigCheck.Range(p, "checkpoint_every", CheckpointEvery, 0, 1_000_000);
+        ConfigCheck.Range(p, "eval_every", EvalEvery, 0, 1_000_000);
+        ConfigCheck.Range(p, "eval_episodes", EvalEpisodes, 1, 10_000);
         ConfigCheck.Range(p, "normalize_observations_until", NormalizeObservationsUntil, 0, 1_000_000_000_000);
         Policy.AddProblems(p, "policy", boxActions);
         Baseline.AddProblems(p, "baseline");

@@ -43,6 +43,9 @@ public enum LegendPlacement
     BottomRight,
     BottomLeft,
     OutsideRight,
+
+    /// <summary>Below the plot area, entries side by side (wrapping), so the data area keeps the panel's width.</summary>
+    OutsideBottom,
     None,
 }
 

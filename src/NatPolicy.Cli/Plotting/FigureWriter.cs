@@ -48,22 +48,39 @@ public static class FigureWriter
         using var bitmap = new SKBitmap(width, height);
         using (var canvas = new SKCanvas(bitmap))
         {
-            Render(figure, canvas, RenderTarget.PixelGraphic);
+            Render(figure, canvas, RenderTarget.PixelGraphic, keep: 1);
         }
         using var image = SKImage.FromBitmap(bitmap);
         using var data = image.Encode(SKEncodedImageFormat.Png, 100);
         data.SaveTo(stream);
     }
 
+    /// <summary>The largest SVG <see cref="WriteSvg"/> writes unless even 1% of the points do not fit.</summary>
+    public const int MaxSvgBytes = 200_000;
+
+    /// <summary>
+    /// Writes the SVG with every series thinned to <see cref="KeptFraction"/> of its points, and to half as many again
+    /// while the document exceeds <see cref="MaxSvgBytes"/> (legend text can be written as glyph outlines, which makes
+    /// the size depend on more than the points). The PNG always draws every point.
+    /// </summary>
     public static void WriteSvg(Figure figure, Stream stream)
     {
         var (_, _, _, _, width, height) = Layout(figure);
-        // SKSvgCanvas writes its document when disposed.
-        using var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream);
-        Render(figure, canvas, RenderTarget.VectorGraphic);
+        for (double keep = KeptFraction(figure); ; keep /= 2)
+        {
+            using var buffer = new MemoryStream();
+            // SKSvgCanvas writes its document when disposed.
+            using (var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), buffer))
+                Render(figure, canvas, RenderTarget.VectorGraphic, keep);
+            if (buffer.Length <= MaxSvgBytes || keep < 0.01)
+            {
+                buffer.WriteTo(stream);
+                return;
+            }
+        }
     }
 
-    private static void Render(Figure figure, SKCanvas canvas, RenderTarget target)
+    private static void Render(Figure figure, SKCanvas canvas, RenderTarget target, double keep)
     {
         var (cols, _, w, h, _, _) = Layout(figure);
         canvas.Clear(SKColors.White);
@@ -77,7 +94,7 @@ public static class FigureWriter
         }
         for (int i = 0; i < figure.Panels.Count; i++)
         {
-            IPlotModel model = ToPlotModel(figure.Panels[i]);
+            IPlotModel model = ToPlotModel(figure.Panels[i], keep);
             canvas.Save();
             canvas.Translate((float)(i % cols * w), (float)(top + i / cols * h));
             model.Update(true);
@@ -86,8 +103,34 @@ public static class FigureWriter
         }
     }
 
+    /// <summary>
+    /// The most data points an SVG draws: line points plus two per band point, over all panels. A figure with more
+    /// has every series thinned by the same factor (<see cref="KeptFraction"/>) in its SVG, so that it stays under
+    /// <see cref="MaxSvgBytes"/> (about 18 bytes a point, plus about 100 KB of axes and text for a six-panel sheet).
+    /// </summary>
+    public const int PointBudget = 4_000;
+
+    /// <summary>
+    /// The share of each series' points drawn: 1 when the figure holds at most <see cref="PointBudget"/> points, else
+    /// budget / points. A thinned series keeps evenly spaced points, the first and the last always.
+    /// </summary>
+    public static double KeptFraction(Figure figure)
+    {
+        long points = figure.Panels.SelectMany(p => p.Series).Sum(s => (long)s.X.Length + (s.Lower is null ? 0 : 2L * s.X.Length));
+        return points <= PointBudget ? 1 : (double)PointBudget / points;
+    }
+
+    /// <summary>The indices a series of <paramref name="count"/> points keeps at <paramref name="keep"/> (evenly spaced; first and last always).</summary>
+    public static int[] KeptIndices(int count, double keep)
+    {
+        int m = keep >= 1 ? count : Math.Min(count, Math.Max(2, (int)Math.Ceiling(count * keep)));
+        if (m == count) return Enumerable.Range(0, count).ToArray();
+        return Enumerable.Range(0, m).Select(j => (int)Math.Round((double)j * (count - 1) / (m - 1))).Distinct().ToArray();
+    }
+
     /// <summary>The OxyPlot model of one panel (exposed for callers who want OxyPlot's own exporters).</summary>
-    public static PlotModel ToPlotModel(Panel panel)
+    /// <param name="keep">The share of each series' points drawn (<see cref="KeptFraction"/>; 1: all).</param>
+    public static PlotModel ToPlotModel(Panel panel, double keep = 1)
     {
         var model = new PlotModel
         {
@@ -112,9 +155,12 @@ public static class FigureWriter
                     LegendPlacement.BottomRight => LegendPosition.BottomRight,
                     LegendPlacement.BottomLeft => LegendPosition.BottomLeft,
                     LegendPlacement.OutsideRight => LegendPosition.RightTop,
+                    LegendPlacement.OutsideBottom => LegendPosition.BottomCenter,
                     _ => LegendPosition.TopRight,
                 },
-                LegendPlacement = panel.Legend == LegendPlacement.OutsideRight ? OxyPlot.Legends.LegendPlacement.Outside : OxyPlot.Legends.LegendPlacement.Inside,
+                LegendPlacement = panel.Legend is LegendPlacement.OutsideRight or LegendPlacement.OutsideBottom
+                    ? OxyPlot.Legends.LegendPlacement.Outside : OxyPlot.Legends.LegendPlacement.Inside,
+                LegendOrientation = panel.Legend == LegendPlacement.OutsideBottom ? LegendOrientation.Horizontal : LegendOrientation.Vertical,
                 LegendBackground = OxyColor.FromAColor(220, OxyColors.White),
                 LegendBorder = OxyColor.FromRgb(0xbb, 0xbb, 0xbb),
                 LegendFont = Font,
@@ -135,7 +181,7 @@ public static class FigureWriter
                     StrokeThickness = 0,
                     RenderInLegend = false,
                 };
-                for (int i = 0; i < s.X.Length; i++)
+                foreach (int i in KeptIndices(s.X.Length, keep))
                 {
                     if (!Plottable(s.X[i], panel.XScale) || !Plottable(s.Lower[i], panel.YScale) || !Plottable(s.Upper[i], panel.YScale)) continue;
                     band.Points.Add(new DataPoint(s.X[i], s.Upper[i]));
@@ -154,7 +200,7 @@ public static class FigureWriter
                 MarkerSize = 2.5,
                 MarkerFill = color,
             };
-            for (int i = 0; i < s.X.Length; i++)
+            foreach (int i in KeptIndices(s.X.Length, keep))
                 if (Plottable(s.X[i], panel.XScale) && Plottable(s.Y[i], panel.YScale))
                     line.Points.Add(new DataPoint(s.X[i], s.Y[i]));
             model.Series.Add(line);

@@ -16,7 +16,8 @@ public static class EvaluateVerb
         var policyOption = Options.Text("--policy", "FILE", "A policy.json written by train, or its run folder (required).");
         var envOption = Options.Text("--env", "ID", "Evaluate on this env instead of the one the policy was trained on.", allowed: ConfigOptions.Envs);
         var episodesOption = Options.Int("--episodes", "N", "Whole episodes to run.", 100, 1);
-        var seedOption = Options.Long("--seed", "N", "Seed of the first episode's reset and of action sampling. [default: 0]", 0, "must be ≥ 0");
+        var seedOption = Options.Long("--seed", "N", "Seed of the first episode's reset (episode k: + k) and of action sampling; --first-seed is the same option (eval.csv's eval_first_seed). [default: 0]", 0, "must be ≥ 0");
+        seedOption.Aliases.Add("--first-seed");
         var deterministicOption = Options.Switch("--deterministic", "Take the mean/argmax action instead of sampling.");
         var jsonOption = Options.Switch("--json", "Print one JSON object (settings, return statistics, and every episode's seed, return and length) instead of a line of text.");
         var recordOption = Options.Text("--record", "FILE.json", "Also write the episodes it ran in the reference-file format (data/gymnasium-reference/README.md), which envcheck replays; needs an env whose state can be read (IStatefulEnv).");

@@ -53,7 +53,8 @@ public static class TrainVerb
             if (!isQuiet)
             {
                 string checkpoints = run.Trainer.CanSnapshot ? $", {RunFolder.CheckpointDir}/" : " (no checkpoints: the env is not ISnapshotable)";
-                stdout.WriteLine($"wrote {run.Folder.Path}: {RunFolder.ConfigFile}, {RunFolder.ProgressFile}, {RunFolder.PolicyFile}, learning_curve.png/.svg{checkpoints}");
+                string eval = run.Config.EvalEvery > 0 ? $", {RunFolder.EvalFile}, {RunFolder.BestPolicyFile}" : "";
+                stdout.WriteLine($"wrote {run.Folder.Path}: {RunFolder.ConfigFile}, {RunFolder.ProgressFile}, {RunFolder.PolicyFile}{eval}, learning_curve.png/.svg{checkpoints}");
             }
             return 0;
         });

@@ -19,12 +19,39 @@ public static class ComparisonFolder
     }
 
     /// <summary>The seed runs of one algo, ordered by seed number.</summary>
-    public static IReadOnlyList<SeedCurve> Seeds(string dir, string algo) =>
+    public static IReadOnlyList<SeedCurve> Seeds(string dir, string algo) => SeedFolders(dir, algo).Select(SeedCurve.Read).ToArray();
+
+    /// <summary>The seed run folders (with a progress.csv) of one algo, ordered by seed number.</summary>
+    public static IReadOnlyList<string> SeedFolders(string dir, string algo) =>
         Directory.GetDirectories(Path.Combine(dir, algo), "s*")
             .Where(s => File.Exists(Path.Combine(s, RunFolder.ProgressFile)))
             .OrderBy(s => int.TryParse(Path.GetFileName(s)[1..], out int k) ? k : int.MaxValue)
-            .Select(SeedCurve.Read)
             .ToArray();
+
+    /// <summary>
+    /// Per algo, the run folders a comparison's figures draw: with a comparison.json its finished cells (the ones its
+    /// summary uses), else the <c>&lt;algo&gt;/s&lt;seed&gt;/</c> folders holding a progress.csv.
+    /// </summary>
+    public static IReadOnlyList<(string Algo, IReadOnlyList<string> Folders)> RunFolders(string dir)
+    {
+        if (!ComparisonManifest.Exists(dir))
+            return Algos(dir).Select(a => (a, SeedFolders(dir, a))).ToArray();
+        var comparison = Comparison.Open(dir);
+        var finished = comparison.States().Where(s => s.Status == CellStatus.Finished).ToArray();
+        return comparison.Manifest.Algos
+            .Select(a => (a, (IReadOnlyList<string>)finished.Where(s => s.Cell.Algo == a).Select(s => s.Folder).ToArray()))
+            .Where(g => g.Item2.Count > 0)
+            .ToArray();
+    }
+
+    /// <summary>The update rule a run folder was trained with (config.json's <c>algo.name</c>; a version-1 file's <c>algo</c>), or null.</summary>
+    public static string? AlgoOf(string runFolder)
+    {
+        string path = Path.Combine(runFolder, RunFolder.ConfigFile);
+        if (!File.Exists(path)) return null;
+        var algo = JsonNode.Parse(File.ReadAllText(path))?["algo"];
+        return algo is JsonObject o ? o["name"]?.GetValue<string>() : algo?.GetValue<string>();
+    }
 
     /// <summary>The env id a run folder was trained on (from its config.json), or null.</summary>
     public static string? EnvOf(string runFolder)

@@ -115,7 +115,7 @@ public static class HtmlReport
 
     /// <summary>Rows of a CSV file (RFC 4180 quoting), header first.</summary>
     public static List<string[]> ReadCsv(string path) =>
-        File.ReadLines(path).Where(l => l.Length > 0).Select(l => ProgressCsv.SplitCsv(l).ToArray()).ToList();
+        File.ReadLines(path).Where(l => l.Length > 0).Select(l => CsvTable.Split(l).ToArray()).ToList();
 
     /// <summary>Run folders (holding policy.json) under <paramref name="dir"/>, at most <paramref name="depth"/> levels down, in ordinal order.</summary>
     public static IReadOnlyList<string> RunFolders(string dir, int depth)

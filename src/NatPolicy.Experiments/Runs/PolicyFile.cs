@@ -26,9 +26,15 @@ public sealed record PolicyFile(string EnvId, NormalizerData? ObservationNormali
     public static PolicyFile Load(string path)
     {
         if (!File.Exists(path)) throw new FormatException($"policy file '{path}' does not exist");
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Reads the text of a policy file; <paramref name="path"/> names it in the <see cref="FormatException"/> of a problem.</summary>
+    public static PolicyFile Parse(string json, string path)
+    {
         try
         {
-            var f = JsonSerializer.Deserialize<PolicyFile>(File.ReadAllText(path), Json)
+            var f = JsonSerializer.Deserialize<PolicyFile>(json, Json)
                 ?? throw new FormatException($"{path}: empty policy file");
             if (f.EnvId is null || f.Policy is null) throw new FormatException($"{path}: not a NatPolicy policy.json (env_id and policy are required)");
             return f;

@@ -63,14 +63,14 @@ public static class ProgressCsv
         var lines = end < 0 ? [] : text[..end].Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         if (lines.Length == 0 || !lines[0].StartsWith("iteration,env_steps,episodes,return_mean", StringComparison.Ordinal))
             throw new FormatException($"{path}: not a progress.csv (first line must be the header '{Header}')");
-        var header = SplitCsv(lines[0]);
+        var header = CsvTable.Split(lines[0]);
         int Col(string name) => header.IndexOf(name) is var k and >= 0 ? k : throw new FormatException($"{path}: no column '{name}'");
         int it = Col("iteration"), st = Col("env_steps"), rm = Col("return_mean"), wall = Col("wall_seconds"), ep = Col("episodes");
         var rows = new List<ProgressRow>(lines.Length - 1);
         for (int i = 1; i < lines.Length; i++)
         {
             if (lines[i].Length == 0) continue;
-            var c = SplitCsv(lines[i]);
+            var c = CsvTable.Split(lines[i]);
             try
             {
                 rows.Add(new ProgressRow(
@@ -87,29 +87,6 @@ public static class ProgressCsv
             }
         }
         return rows;
-    }
-
-    /// <summary>The cells of one CSV line (RFC 4180 quoting).</summary>
-    internal static List<string> SplitCsv(string line)
-    {
-        var cells = new List<string>();
-        var sb = new StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char ch = line[i];
-            if (quoted)
-            {
-                if (ch == '"' && i + 1 < line.Length && line[i + 1] == '"') { sb.Append('"'); i++; }
-                else if (ch == '"') quoted = false;
-                else sb.Append(ch);
-            }
-            else if (ch == '"') quoted = true;
-            else if (ch == ',') { cells.Add(sb.ToString()); sb.Clear(); }
-            else sb.Append(ch);
-        }
-        cells.Add(sb.ToString());
-        return cells;
     }
 }
 

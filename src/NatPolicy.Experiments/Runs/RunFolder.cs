@@ -7,7 +7,8 @@ namespace NatPolicy.Experiments.Runs;
 
 /// <summary>
 /// A run's folder: <c>config.json</c> (resolved config), <c>progress.csv</c> (appended and flushed row by row),
-/// <c>policy.json</c> (final policy), <c>checkpoints/iter_NNNNNN.json</c>. Every file other than the log is written
+/// <c>policy.json</c> (final policy), <c>checkpoints/iter_NNNNNN.json</c>, and with <c>eval_every</c> &gt; 0
+/// <c>eval.csv</c> (appended like the log) and <c>best_policy.json</c>. Every file other than the log is written
 /// to a temporary file and renamed, so a crash or kill never leaves a half-written file behind.
 /// </summary>
 public sealed class RunFolder
@@ -16,6 +17,8 @@ public sealed class RunFolder
     public const string ProgressFile = "progress.csv";
     public const string PolicyFile = "policy.json";
     public const string CheckpointDir = "checkpoints";
+    public const string EvalFile = EvalCsv.FileName;
+    public const string BestPolicyFile = "best_policy.json";
 
     public RunFolder(string path) => Path = System.IO.Path.GetFullPath(path);
 
@@ -24,6 +27,8 @@ public sealed class RunFolder
     public string Progress => System.IO.Path.Combine(Path, ProgressFile);
     public string Policy => System.IO.Path.Combine(Path, PolicyFile);
     public string Checkpoints => System.IO.Path.Combine(Path, CheckpointDir);
+    public string Eval => System.IO.Path.Combine(Path, EvalFile);
+    public string BestPolicy => System.IO.Path.Combine(Path, BestPolicyFile);
 
     /// <summary>True when the folder already holds (part of) a run.</summary>
     public bool HoldsRun => File.Exists(Config) || File.Exists(Progress) || Directory.Exists(Checkpoints);
@@ -31,7 +36,7 @@ public sealed class RunFolder
     /// <summary>Deletes the files a run writes (for --force), leaving anything else in the folder alone.</summary>
     public void Clear()
     {
-        foreach (var f in new[] { Config, Progress, Policy }) if (File.Exists(f)) File.Delete(f);
+        foreach (var f in new[] { Config, Progress, Policy, Eval, BestPolicy }) if (File.Exists(f)) File.Delete(f);
         if (Directory.Exists(Checkpoints)) Directory.Delete(Checkpoints, recursive: true);
         foreach (var f in Directory.Exists(Path) ? Directory.GetFiles(Path, "learning_curve.*") : []) File.Delete(f);
     }

@@ -25,6 +25,10 @@ public enum FolderMode
 /// iteration (appended and flushed as the iteration ends), checkpoints every <c>checkpoint_every</c> iterations,
 /// and the final <c>policy.json</c>. Resuming restores the newest checkpoint exactly, so the rows that follow are the
 /// rows an uninterrupted run writes.
+/// <para>With <c>eval_every</c> &gt; 0 the policy is also evaluated after every <c>eval_every</c>-th iteration (after
+/// its progress row, before its checkpoint): one row of <c>eval.csv</c> (<see cref="EvalCsv"/>) and, when its mean
+/// return beats every earlier one (ties keep the earlier), that policy as <c>best_policy.json</c>. The evaluation uses
+/// its own env and seeds, so training is the same with or without it.</para>
 /// <para>A run of an env that is not <see cref="ISnapshotable"/> (a user's env may skip snapshots) trains and writes
 /// everything else but no checkpoints; resuming it starts again from iteration 0, which gives the same rows.</para>
 /// </summary>
@@ -33,6 +37,8 @@ public sealed class TrainingRun
     private readonly RunFolder _folder;
     private readonly RunComponents _parts;
     private double _wallOffset;
+    private double? _bestEvalMean;
+    private IEnv? _evalEnv;
 
     private TrainingRun(RunFolder folder, TrainConfig config, RunComponents parts)
     {
@@ -89,6 +95,7 @@ public sealed class TrainingRun
         Directory.CreateDirectory(folder.Path);
         RunFolder.WriteAtomic(folder.Config, config.ToJson());
         RunFolder.WriteAtomic(folder.Progress, ProgressCsv.Header + "\n");
+        if (config.EvalEvery > 0) RunFolder.WriteAtomic(folder.Eval, EvalCsv.Header + "\n");
         return new TrainingRun(folder, config, components);
     }
 
@@ -112,6 +119,14 @@ public sealed class TrainingRun
             }
         }
         RunFolder.WriteAtomic(_folder.Progress, string.Join('\n', kept) + "\n");
+        if (Config.EvalEvery > 0)
+        {
+            // Likewise the evaluations; the best of the kept ones is the one a later evaluation must beat (a
+            // best_policy.json from a dropped evaluation is rewritten when the resumed run reaches it again).
+            var evals = File.Exists(_folder.Eval) ? EvalCsv.Read(_folder.Eval).Where(e => e.Iteration <= keep).ToArray() : [];
+            _bestEvalMean = EvalCsv.Best(evals)?.ReturnMean;
+            RunFolder.WriteAtomic(_folder.Eval, string.Join('\n', evals.Select(e => e.Line).Prepend(EvalCsv.Header)) + "\n");
+        }
     }
 
     /// <summary>
@@ -125,6 +140,7 @@ public sealed class TrainingRun
         var rows = new List<IterationLog>();
         var clock = Stopwatch.StartNew();
         using (var log = new StreamWriter(new FileStream(_folder.Progress, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false)))
+        using (var evalLog = Config.EvalEvery > 0 ? new StreamWriter(new FileStream(_folder.Eval, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false)) : null)
         {
             while (Trainer.EnvSteps < Config.TotalSteps && !cancel.IsCancellationRequested)
             {
@@ -133,6 +149,8 @@ public sealed class TrainingRun
                 log.Write('\n');
                 log.Flush();
                 rows.Add(row);
+                if (evalLog is not null && row.Iteration % Config.EvalEvery == 0)
+                    Evaluate(evalLog);
                 if (Config.CheckpointEvery > 0 && row.Iteration % Config.CheckpointEvery == 0)
                     Checkpoint();
                 onIteration?.Invoke(row);
@@ -142,6 +160,27 @@ public sealed class TrainingRun
         Checkpoint();
         RunFolder.WriteAtomic(_folder.Policy, _parts.PolicyJson());
         return rows;
+    }
+
+    /// <summary>
+    /// Evaluates the current policy as <c>evaluate</c> would evaluate its policy.json (the same JSON round trip),
+    /// appends the eval.csv row and keeps the policy when it is the best so far.
+    /// </summary>
+    private void Evaluate(StreamWriter log)
+    {
+        string json = _parts.PolicyJson();
+        var (policy, normalizer) = PolicyFile.Parse(json, _folder.BestPolicy).Build();
+        var settings = EvalCsv.Settings(Config.EvalEpisodes);
+        _evalEnv ??= EnvRegistry.Make(Config.EnvId);
+        var result = Evaluation.Run(_evalEnv, policy, normalizer, settings.Episodes, settings.FirstSeed, settings.Deterministic);
+        log.Write(EvalCsv.Row(Trainer.Iteration, Trainer.EnvSteps, settings, result));
+        log.Write('\n');
+        log.Flush();
+        if (_bestEvalMean is not { } best || result.Mean > best)
+        {
+            _bestEvalMean = result.Mean;
+            RunFolder.WriteAtomic(_folder.BestPolicy, json);
+        }
     }
 
     /// <summary>Writes a checkpoint of the current iteration (nothing when the env cannot be snapshotted).</summary>
