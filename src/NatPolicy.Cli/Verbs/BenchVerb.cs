@@ -30,9 +30,9 @@ public static class BenchVerb
     public static Command Build(TextWriter stdout)
     {
         var secondsOption = Options.Double("--seconds", "S", "Seconds per measurement (after a 20% warm-up).", DefaultSeconds,
-            s => s > 0 ? null : $"must be positive (got {Fmt.D(s)})");
+            s => s is > 0 and <= 3600 ? null : $"must be in (0, 3600] (got {Fmt.D(s)})");
         var envOption = Options.Text("--env", "ID", "Environment to measure.", DefaultEnv, EnvRegistry.Ids);
-        var copiesOption = Options.Int("--copies", "N", "Copies in the SyncVectorEnv measurement.", DefaultCopies, 1);
+        var copiesOption = Options.Int("--copies", "N", "Copies in the SyncVectorEnv measurement (at most 1024, as num_envs).", DefaultCopies, 1);
         var command = new Command("bench", Summary);
         foreach (var o in new Option[] { secondsOption, envOption, copiesOption }) command.Options.Add(o);
         command.SetAction(p => Run(p.GetValue(secondsOption)!.Value, p.GetValue(envOption)!, p.GetValue(copiesOption)!.Value, stdout));
@@ -41,6 +41,7 @@ public static class BenchVerb
 
     public static int Run(double seconds, string id, int copies, TextWriter stdout)
     {
+        if (copies > 1024) throw new UsageException($"--copies must be at most 1024 (got {copies})");
         if (!EnvRegistry.Ids.Contains(id))
             throw new UsageException($"unknown --env '{id}'; registered ids: {string.Join(", ", EnvRegistry.Ids)}");
 

@@ -5,6 +5,7 @@ using NatPolicy.Cli.Plotting;
 using NatPolicy.Core;
 using NatPolicy.Experiments.Compare;
 using NatPolicy.Experiments.Reproductions;
+using NatPolicy.Experiments.Runs;
 
 namespace NatPolicy.Cli.Verbs;
 
@@ -55,6 +56,7 @@ public static class ReproduceVerb
             var repro = Reproductions.FirstOrDefault(r => r.Name == name)
                 ?? throw new UsageException($"unknown reproduction '{name}'; allowed: {names}");
             string outDir = p.GetValue(outOption) ?? Path.Combine("results", "reproduce", name);
+            OutputPath.Check("--out", outDir, folder: true);
             Directory.CreateDirectory(outDir);
             var sw = System.Diagnostics.Stopwatch.StartNew();
             foreach (var line in repro.Run(outDir)) stdout.WriteLine(line);
@@ -78,7 +80,7 @@ public static class ReproduceVerb
                 int i => i.ToString(CultureInfo.InvariantCulture),
                 _ => Convert.ToString(v, CultureInfo.InvariantCulture),
             })).Append('\n');
-        File.WriteAllText(path, sb.ToString());
+        AtomicFile.WriteText(path, sb.ToString());
     }
 
     private const string VanillaColor = "#d62728", NaturalColor = "#1f77b4";
@@ -117,7 +119,7 @@ public static class ReproduceVerb
         md.Append(CultureInfo.InvariantCulture, $"| natural: smallest ρ(j) | stays away from 0 | {G(r.Natural.MinRhoJ)} |\n");
         md.Append(CultureInfo.InvariantCulture, $"| escape-time ratio vanilla / natural | ≈ 10⁶ (implied by the two curves) | {G(r.EscapeRatio)} |\n\n");
         md.Append(CultureInfo.InvariantCulture, $"ODE steps: vanilla {r.Vanilla.Steps}, natural {r.Natural.Steps}. Figure: `{name}.png` / `{name}.svg`; numbers: `{name}.csv`.\n");
-        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        AtomicFile.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
         return
         [
             $"vanilla: escape (η ≥ {G(c.EscapeReward)}) at t = {G(r.Vanilla.EscapeTime)}, min ρ(j) = {G(r.Vanilla.MinRhoJ)}",
@@ -176,7 +178,7 @@ public static class ReproduceVerb
         md.Append("(s₁ = 10 scales the vanilla speed in k by s₁² = 100 under the first). The natural flow is not sooner under k = s₁θ₁, log σ = s₂θ₂: there the ");
         md.Append("trajectory Fisher is at least (T−1)·I, so natural moves every coordinate at most 1/(T−1) as fast as vanilla at (1,1), ");
         md.Append("and its gain steps shrink like σ². See docs/reproductions.md.\n");
-        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        AtomicFile.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
         var lines = new List<string>();
         foreach (var res in results)
             foreach (var (method, runs) in new[] { ("vanilla", res.Vanilla), ("natural", res.Natural) })
@@ -214,7 +216,7 @@ public static class ReproduceVerb
         md.Append("\nPaper (Martens 2020): the exact natural step converges for every α ∈ (0, 2); the empirical-Fisher step θ − α/θ never converges to 0 ");
         md.Append("(it oscillates or is thrown far out whenever θ gets near 0). Ours agrees: see the table and `" + name + ".png`.\n");
         md.Append("\nPart (b) (NPG on CartPole with the empirical vs the exact Fisher): `natpolicy reproduce empirical-fisher-cartpole`.\n");
-        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        AtomicFile.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
         return r.Runs.Select(run => $"α = {G(run.StepSize)}, θ₀ = {G(run.Theta0)}: exact |θ_{r.Config.Steps}| = {G(Math.Abs(run.Exact[^1]))}, empirical tail max |θ| = {G(EmpiricalFisherRun.TailMax(run.Empirical, tail))}").ToList();
     }
 
@@ -275,7 +277,7 @@ public static class ReproduceVerb
         md.Append("\nPaper (Amari 1998; Kakade 2002; Martens 2020): the natural gradient is the steepest-ascent direction in the KL metric, so it ");
         md.Append("depends on the policy family and not on its coordinates (invariant to smooth invertible reparameterisation); the vanilla gradient is not. ");
         md.Append("No numbers are given for this setting. See docs/reproductions.md for the reading.\n");
-        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        AtomicFile.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
 
         var lines = r.Cells.Select(cell =>
             $"{cell.Variant.Name,-14} c = {G(cell.Scale),-4}: median steps to {G(c.Threshold)} = {Steps(cell.Summary.MedianSteps)} ({cell.Summary.StepsToThreshold.Count(double.IsFinite)}/{c.Seeds} reached), final return {G(cell.Summary.MeanFinalReturn)}, iterations identical to c = 1: {string.Join(" ", r.IdenticalIterations(cell.Variant.Name, cell.Scale))}").ToList();
@@ -322,7 +324,7 @@ public static class ReproduceVerb
         md.Append("the model fits the data, and preconditioning with it can distort the step; no numbers for this setting. Here the targets are ");
         md.Append("actions sampled from the policy itself, so F̂ is an unbiased Monte Carlo estimate of F and only its sampling noise differs. ");
         md.Append("See docs/reproductions.md for the reading.\n");
-        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        AtomicFile.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
         return arms.Select(arm =>
             $"{arm.Fisher,-9} Fisher: median steps to {G(c.Threshold)} = {Steps(arm.Summary.MedianSteps)} ({arm.Summary.StepsToThreshold.Count(double.IsFinite)}/{c.Seeds} reached), sd (reached) {Steps(arm.Summary.StdStepsReached)}, final return {G(arm.Summary.MeanFinalReturn)} ± {G(arm.Summary.StdFinalReturn)}").ToList();
     }
