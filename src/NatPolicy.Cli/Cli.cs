@@ -59,7 +59,9 @@ public static class Cli
         if (argv.Length == 0 || argv is ["help"])
         {
             root.Parse(["--help"]).Invoke(config);
-            return argv.Length == 0 ? 2 : 0;
+            if (argv.Length > 0) return 0;
+            stderr.WriteLine($"natpolicy: a command is required; commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))}");
+            return 2;
         }
         var parse = root.Parse(argv);
         string verb = parse.CommandResult.Command == root ? "natpolicy" : "natpolicy " + parse.CommandResult.Command.Name;

@@ -50,7 +50,7 @@ public static class CompareVerb
                 foreach (var o in new Option[] { env, algos, seeds, firstSeed, cfg.Config, cfg.Set, cfg.Steps, cfg.Batch, cfg.Delta, stepsFor, outDir, threshold, evalEpisodes, force })
                     if (p.Given(o)) throw new UsageException($"--resume finishes the comparison as comparison.json records it; {o.Name} cannot be combined with it");
                 OutputPath.Check("--resume", resumeDir, folder: true);
-                if (!Directory.Exists(resumeDir)) throw new UsageException($"--resume {resumeDir}: no such folder, so there is no comparison to finish");
+                if (!Directory.Exists(resumeDir)) throw new UsageException($"--resume {resumeDir}: folder does not exist, so there is no comparison to finish");
                 hold = RunFolderLock.Acquire(resumeDir, create: false);
                 comparison = Library(() => Comparison.Open(resumeDir));
             }

@@ -35,7 +35,7 @@ public static class TrainVerb
                 foreach (var o in new Option[] { env, algo, seed, cfg.Steps, cfg.Config, cfg.Set, outDir, force, cfg.Delta, cfg.Batch, printConfig })
                     if (p.Given(o)) throw new UsageException($"--resume continues the saved config; {o.Name} cannot be combined with it");
                 OutputPath.Check("--resume", resumeDir, folder: true);
-                if (!Directory.Exists(resumeDir)) throw new UsageException($"--resume {resumeDir}: no such folder, so there is no run to resume");
+                if (!Directory.Exists(resumeDir)) throw new UsageException($"--resume {resumeDir}: folder does not exist, so there is no run to resume");
                 hold = RunFolderLock.Acquire(resumeDir, create: false);
                 run = OpenHeld(hold, resumeDir, null, FolderMode.Resume);
                 foreach (var w in run.Warnings) stdout.WriteLine($"warning: {w}");

@@ -19,6 +19,12 @@ public static class MemoryBudget
     /// </summary>
     public const int DenseFisherMaxParameters = 2048;
 
+    /// <summary>
+    /// Largest estimated work of one iteration, 10¹² floating-point operations (minutes of one core): above it a run
+    /// would seem to hang, so it is refused.
+    /// </summary>
+    public const double MaxWorkPerIteration = 1e12;
+
     /// <summary>The memory a run may plan to use: 80 % of what the GC reports available (the machine's or the container's limit).</summary>
     public static long LimitBytes => (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * 0.8);
 
@@ -43,6 +49,10 @@ public static class MemoryBudget
         if (dense && p > DenseFisherMaxParameters)
             throw new ConfigException(string.Create(CultureInfo.InvariantCulture,
                 $"npg with algo.fisher '{FisherName(config)}' forms a dense P×P Fisher, allowed for at most {DenseFisherMaxParameters} policy parameters; this policy has {p}: use --set algo.fisher=matrix-free --set algo.solver=cg (or a smaller policy)"));
+        double work = Work(config, actionSpace, p, observationDimension);
+        if (work > MaxWorkPerIteration)
+            throw new ConfigException(string.Create(CultureInfo.InvariantCulture,
+                $"one iteration of this run takes about {work:E1} floating-point operations (steps_per_iteration {config.StepsPerIteration}, {p} policy parameters, the critic's size and epochs), more than the limit of {MaxWorkPerIteration:E0}; lower steps_per_iteration or the network sizes"));
         long bytes = Estimate(config, observationDimension, actionSpace, p);
         if (bytes > limitBytes)
             throw new ConfigException(string.Create(CultureInfo.InvariantCulture,
@@ -70,6 +80,22 @@ public static class MemoryBudget
         };
         doubles += 64.0 * config.NumEnvs * obs;                        // env copies and their buffers
         return doubles * 8 > long.MaxValue / 2 ? long.MaxValue / 2 : (long)(doubles * 8);
+    }
+
+    /// <summary>Floating-point operations of one iteration: policy passes over the batch, the dense Fisher, the critic fit.</summary>
+    public static double Work(TrainConfig config, Space actionSpace, long parameters, int observationDimension)
+    {
+        double batch = config.StepsPerIteration, p = parameters, k = actionSpace is DiscreteSpace d ? d.N : actionSpace.Dimension;
+        double work = 20 * batch * p;
+        if (config.Algo is NpgConfig n && n.Fisher != FisherKind.MatrixFree) work += batch * p * p * k + p * p * p;
+        else if (config.Algo is NaturalGradientConfig g) work += 4.0 * batch * p * g.CgIterations;
+        work += config.Baseline switch
+        {
+            RffBaselineConfig r => batch * r.Features * (double)r.Features + Math.Pow(r.Features, 3),
+            MlpBaselineConfig b => 6.0 * b.Epochs * batch * Chain([observationDimension, .. b.HiddenSizes, 1]),
+            _ => 0,
+        };
+        return work;
     }
 
     private static long Chain(int[] sizes)

@@ -36,11 +36,14 @@ public sealed class RunFolder
         foreach (var f in Directory.Exists(Path) ? Directory.GetFiles(Path, "learning_curve.*") : []) File.Delete(f);
     }
 
-    /// <summary>True when a run has logged at least one iteration, written a checkpoint or its policy (a start that failed before its first row is not a run).</summary>
-    public bool HoldsProgress =>
-        File.Exists(Policy)
-        || (Directory.Exists(Checkpoints) && Directory.EnumerateFiles(Checkpoints, "iter_*.json").Any())
-        || (File.Exists(Progress) && File.ReadLines(Progress).Skip(1).Any(l => l.Length > 0));
+    /// <summary>
+    /// True when the folder holds exactly what a start that failed before its first row leaves: config.json and a
+    /// progress.csv of the header alone, no checkpoint, no policy. Such a folder does not block a new run.
+    /// </summary>
+    public bool HoldsFailedStart =>
+        File.Exists(Config) && !File.Exists(Policy)
+        && !(Directory.Exists(Checkpoints) && Directory.EnumerateFiles(Checkpoints, "iter_*.json").Any())
+        && File.Exists(Progress) && File.ReadLines(Progress).Skip(1).All(l => l.Length == 0);
 
     /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> through a temporary file and an atomic rename.</summary>
     public static void WriteAtomic(string path, string text) => AtomicFile.WriteText(path, text);

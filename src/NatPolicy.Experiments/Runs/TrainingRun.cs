@@ -78,10 +78,12 @@ public sealed class TrainingRun
         ArgumentNullException.ThrowIfNull(config);
         // Everything is built (and every size checked) before the folder is touched, so a refused start writes nothing.
         var components = RunComponents.Build(config);
+        if (mode != FolderMode.Force && Directory.Exists(folder.Path) && Compare.Comparison.LooksLikeComparison(folder.Path))
+            throw new RunException($"output folder {outDir} holds a comparison; choose another --out");
         if (folder.HoldsRun)
         {
             // A start that failed before its first row left only config.json and the header: not a run to protect.
-            if (mode != FolderMode.Force && folder.HoldsProgress)
+            if (mode != FolderMode.Force && !folder.HoldsFailedStart)
                 throw new RunException($"output folder {outDir} already holds a run; use --force to replace it or --resume to continue it");
             folder.Clear();
         }
