@@ -12,11 +12,12 @@ namespace NatPolicy.Cli;
 /// The <c>natpolicy</c> program on System.CommandLine: one <see cref="Command"/> per verb (each built by its file under
 /// Verbs/ and listed in <see cref="Verbs"/>), <c>--help</c> on every verb (flags with descriptions, defaults and
 /// allowed values), <c>--version</c>, the <c>[suggest]</c> completion directive and <c>completion bash|zsh</c>.
-/// Exit codes: 0 success, 1 a check failed (e.g. envcheck found a mismatch), 2 bad input: one line on stderr
-/// (<c>natpolicy VERB: …</c>), no help dump, no stack trace.
+/// Exit codes: 0 success, 1 a check failed (e.g. envcheck found a mismatch) or the surroundings failed (disk, permissions,
+/// memory: one line saying what to do), 2 bad input: one line on stderr (<c>natpolicy VERB: …</c>), no help dump, no
+/// stack trace (the global <c>--debug</c> adds it). <see cref="Fail"/> is the one place that maps exceptions to codes.
 /// <para>To add a verb: write <c>static Command Build(TextWriter stdout, TextWriter stderr)</c> in Verbs/ (declare
 /// its options with <see cref="Options"/>, read them in <c>SetAction</c> with <c>ParseResult.GetValue</c>, throw
-/// <see cref="UsageException"/> for bad input) and add it to <see cref="Verbs"/>. To add an option: create it in the
+/// <see cref="UsageException"/> (or any <see cref="InputException"/>) for bad input) and add it to <see cref="Verbs"/>. To add an option: create it in the
 /// verb's Build, add it to the command, read it in the action.</para>
 /// </summary>
 public static class Cli
