@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.Reflection;
 using System.CommandLine.Help;
-using NatPolicy.Agents.Training;
+using NatPolicy.Core;
+using NatPolicy.Envs.Reference;
 using NatPolicy.Cli.Verbs;
 
 namespace NatPolicy.Cli;
@@ -11,11 +12,12 @@ namespace NatPolicy.Cli;
 /// The <c>natpolicy</c> program on System.CommandLine: one <see cref="Command"/> per verb (each built by its file under
 /// Verbs/ and listed in <see cref="Verbs"/>), <c>--help</c> on every verb (flags with descriptions, defaults and
 /// allowed values), <c>--version</c>, the <c>[suggest]</c> completion directive and <c>completion bash|zsh</c>.
-/// Exit codes: 0 success, 1 a check failed (e.g. envcheck found a mismatch), 2 bad input: one line on stderr
-/// (<c>natpolicy VERB: …</c>), no help dump, no stack trace.
+/// Exit codes: 0 success, 1 a check failed (e.g. envcheck found a mismatch) or the surroundings failed (disk, permissions,
+/// memory: one line saying what to do), 2 bad input: one line on stderr (<c>natpolicy VERB: …</c>), no help dump, no
+/// stack trace (the global <c>--debug</c> adds it). <see cref="Fail"/> is the one place that maps exceptions to codes.
 /// <para>To add a verb: write <c>static Command Build(TextWriter stdout, TextWriter stderr)</c> in Verbs/ (declare
 /// its options with <see cref="Options"/>, read them in <c>SetAction</c> with <c>ParseResult.GetValue</c>, throw
-/// <see cref="UsageException"/> for bad input) and add it to <see cref="Verbs"/>. To add an option: create it in the
+/// <see cref="UsageException"/> (or any <see cref="InputException"/>) for bad input) and add it to <see cref="Verbs"/>. To add an option: create it in the
 /// verb's Build, add it to the command, read it in the action.</para>
 /// </summary>
 public static class Cli
@@ -32,6 +34,7 @@ public static class Cli
     {
         var root = new RootCommand("natpolicy: natural-gradient reinforcement learning on Gymnasium classic control.");
         foreach (var build in Verbs) root.Subcommands.Add(build(stdout));
+        root.Options.Add(new Option<bool>(DebugFlag) { Description = "On an error, print the stack trace too.", Arity = ArgumentArity.Zero, Recursive = true });
         // System.CommandLine's own --version reads the entry assembly (a test host's, under tests): print ours.
         root.Options.OfType<VersionOption>().Single().Action = new PrintVersion(stdout);
         return root;
@@ -57,7 +60,9 @@ public static class Cli
         if (argv.Length == 0 || argv is ["help"])
         {
             root.Parse(["--help"]).Invoke(config);
-            return argv.Length == 0 ? 2 : 0;
+            if (argv.Length > 0) return 0;
+            stderr.WriteLine($"natpolicy: a command is required; commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))}");
+            return 2;
         }
         var parse = root.Parse(argv);
         string verb = parse.CommandResult.Command == root ? "natpolicy" : "natpolicy " + parse.CommandResult.Command.Name;
@@ -72,16 +77,36 @@ public static class Cli
         {
             return parse.Invoke(config);
         }
-        catch (UsageException e)
+        catch (Exception e)
         {
-            stderr.WriteLine($"{verb}: {e.Message}");
-            return 2;
+            return Fail(e, verb, stderr, argv.Contains(DebugFlag));
         }
-        catch (ConfigException e)
+    }
+
+    /// <summary>The global flag that adds the stack trace to an error.</summary>
+    public const string DebugFlag = "--debug";
+
+    /// <summary>
+    /// The one error boundary: bad input (<see cref="InputException"/>, or a file that does not parse) is exit 2; a
+    /// failure of the surroundings (files, disk, permissions, memory) or of the program is exit 1. Either way one
+    /// line on stderr naming the thing and what is allowed or what to do; the stack trace only with --debug.
+    /// </summary>
+    internal static int Fail(Exception e, string verb, TextWriter stderr, bool debug)
+    {
+        while (e is AggregateException { InnerExceptions.Count: > 0 } a) e = a.InnerExceptions[0];
+        if (e is TargetInvocationException { InnerException: { } inner }) e = inner;
+        string message = e.Message.ReplaceLineEndings(" ").Trim().TrimEnd('.');
+        (int code, string line) = e switch
         {
-            stderr.WriteLine($"{verb}: {e.Message}");
-            return 2;
-        }
+            InputException or FormatException or ReferenceFormatException => (2, message),
+            OutOfMemoryException => (1, "out of memory; lower steps_per_iteration, num_envs, the network sizes or --jobs"),
+            IOException or UnauthorizedAccessException =>
+                (1, $"{message}; check the path, its permissions and the free disk space, then rerun (a run or comparison continues with --resume)"),
+            _ => (1, $"internal error ({e.GetType().Name}: {message}); rerun with {DebugFlag} for the stack trace and report it"),
+        };
+        stderr.WriteLine($"{verb}: {line}");
+        if (debug) stderr.WriteLine(e);
+        return code;
     }
 
     /// <summary>The first parse error as one line, worded like the verbs' own messages.</summary>

@@ -34,6 +34,9 @@ public sealed class SnapshotReader(Snapshot snapshot)
     public ulong ReadWord() => snapshot.Words[_w++];
     public long ReadLong() => unchecked((long)snapshot.Words[_w++]);
     public bool ReadBool() => snapshot.Words[_w++] != 0;
+    /// <summary>True when every value written has been read (a state of the expected shape).</summary>
+    public bool AtEnd => _d == snapshot.Doubles.Count && _w == snapshot.Words.Count;
+
     public RngState ReadRng() => new(ReadWord(), ReadWord(), ReadWord(), ReadWord(), ReadDouble(), ReadBool());
 }
 

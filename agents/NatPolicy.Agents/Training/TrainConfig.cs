@@ -169,4 +169,4 @@ public static class ConfigCheck
 }
 
 /// <summary>A config that cannot be used; the message is one line naming the key or value.</summary>
-public sealed class ConfigException(string message) : Exception(message);
+public sealed class ConfigException(string message) : NatPolicy.Core.InputException(message);

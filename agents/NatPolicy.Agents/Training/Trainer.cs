@@ -83,13 +83,45 @@ public sealed class Trainer : ISnapshotable
         var result = _update.Update(_policy, _buffer, _gradient);
         _policy.GetParameters(_thetaAfter);
         double kl = result.Accepted ? _policy.MeanKl(_thetaBefore, _thetaAfter, _buffer.Observations, _buffer.Count) : 0.0;
+        // Fail safe: an accepted step whose θ or KL is not finite is rejected, leaving θ bit-identical.
+        if (result.Accepted && (!AllFinite(_thetaAfter) || !double.IsFinite(kl)))
+        {
+            _policy.SetParameters(_thetaBefore);
+            result = UpdateResult.Rejected(!AllFinite(_thetaAfter) ? "non-finite parameters after the step" : "non-finite KL after the step",
+                result.CgIterations, result.CgResidual, result.LineSearchSteps);
+            kl = 0.0;
+        }
 
-        _baseline?.Fit(_buffer.Observations, _buffer.StepInEpisode, _buffer.Returns, _buffer.Count);
+        FitBaseline(ref result);
 
         Iteration++;
         EnvSteps += _buffer.Count;
         Episodes += _finished.Count;
         return IterationLog.From(Iteration, EnvSteps, _finished, entropy, kl, gradNorm, result);
+    }
+
+    /// <summary>
+    /// Fits the critic; when the fit leaves a non-finite weight the critic is restored to its state before the fit
+    /// (its last finite state) and the row's rejection says so.
+    /// </summary>
+    private void FitBaseline(ref UpdateResult result)
+    {
+        if (_baseline is null) return;
+        var before = new Snapshot();
+        _baseline.Save(before);
+        _baseline.Fit(_buffer.Observations, _buffer.StepInEpisode, _buffer.Returns, _buffer.Count);
+        var after = new Snapshot();
+        _baseline.Save(after);
+        if (AllFinite(after.Doubles.ToArray())) return;
+        _baseline.Load(before.Reader());
+        const string why = "critic fit gave non-finite weights; critic restored";
+        result = result with { Rejection = result.Rejection is null ? why : result.Rejection + "; " + why };
+    }
+
+    private static bool AllFinite(ReadOnlySpan<double> xs)
+    {
+        foreach (var x in xs) if (!double.IsFinite(x)) return false;
+        return true;
     }
 
     /// <summary>

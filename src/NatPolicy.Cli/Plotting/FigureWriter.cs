@@ -1,3 +1,4 @@
+using NatPolicy.Experiments.Runs;
 using OxyPlot;
 using OxyPlot.Annotations;
 using OxyPlot.Axes;
@@ -25,8 +26,8 @@ public static class FigureWriter
         string? dir = Path.GetDirectoryName(Path.GetFullPath(pathWithoutExtension));
         if (dir is not null) Directory.CreateDirectory(dir);
         string png = pathWithoutExtension + ".png", svg = pathWithoutExtension + ".svg";
-        using (var s = File.Create(png)) WritePng(figure, s);
-        using (var s = File.Create(svg)) WriteSvg(figure, s);
+        AtomicFile.Write(png, s => WritePng(figure, s));
+        AtomicFile.Write(svg, s => WriteSvg(figure, s));
         return (png, svg);
     }
 

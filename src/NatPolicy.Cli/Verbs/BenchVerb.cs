@@ -39,9 +39,9 @@ public static class BenchVerb
     public static Command Build(TextWriter stdout)
     {
         var secondsOption = Options.Double("--seconds", "S", "Seconds per measurement (after a 20% warm-up).", DefaultSeconds,
-            s => s > 0 ? null : $"must be positive (got {Fmt.D(s)})");
+            s => s is > 0 and <= 3600 ? null : $"must be in (0, 3600] (got {Fmt.D(s)})");
         var envOption = Options.Text("--env", "ID", "Environment to measure.", DefaultEnv, EnvRegistry.Ids);
-        var copiesOption = Options.Int("--copies", "N", "Copies in the SyncVectorEnv measurement.", DefaultCopies, 1);
+        var copiesOption = Options.Int("--copies", "N", "Copies in the SyncVectorEnv measurement (at most 1024, as num_envs).", DefaultCopies, 1);
         var trainOption = Options.Switch("--train", "Measure training instead: ms and bytes per steady-state iteration, and training compute to the threshold.");
         var iterationsOption = Options.Int("--iterations", "M", "With --train: iterations timed per case (after 3 warm-up iterations).", 10, 1);
         var seedsOption = Options.Int("--seeds", "K", "With --train: seeds of the time-to-threshold measurement.", 5, 1);
@@ -67,6 +67,7 @@ public static class BenchVerb
 
     public static int Run(double seconds, string id, int copies, TextWriter stdout)
     {
+        if (copies > 1024) throw new UsageException($"--copies must be at most 1024 (got {copies})");
         if (!EnvRegistry.Ids.Contains(id))
             throw new UsageException($"unknown --env '{id}'; registered ids: {string.Join(", ", EnvRegistry.Ids)}");
 

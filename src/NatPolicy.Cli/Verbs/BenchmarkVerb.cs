@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using NatPolicy.Experiments.Compare;
 using NatPolicy.Experiments.Configuration;
+using NatPolicy.Experiments.Runs;
 
 namespace NatPolicy.Cli.Verbs;
 
@@ -34,12 +35,14 @@ public static class BenchmarkVerb
             Benchmark benchmark;
             if (p.GetValue(resume) is { } resumeDir)
             {
+                OutputPath.Check("--resume", resumeDir, folder: true);
                 foreach (var o in new Option[] { envs, algos, seeds, firstSeed, outDir, evalEpisodes, force })
                     if (p.Given(o)) throw new UsageException($"--resume finishes the benchmark as benchmark.json records it; {o.Name} cannot be combined with it");
                 benchmark = CompareVerb.Library(() => Benchmark.Open(resumeDir));
             }
             else
             {
+                OutputPath.Check("--out", p.GetValue(outDir), folder: true);
                 var envList = p.GetValue(envs)!.Split(',', StringSplitOptions.TrimEntries);
                 foreach (var env in envList) ConfigResolver.CheckEnv(env);
                 if (envList.Distinct().Count() != envList.Length) throw new UsageException("--envs: an env is listed twice");

@@ -43,10 +43,15 @@ public static class CompareVerb
         {
             var clock = Stopwatch.StartNew();
             Comparison comparison;
+            RunFolderLock? hold = null;
+            using var owner = new Releaser(() => hold?.Dispose());
             if (p.GetValue(resume) is { } resumeDir)
             {
                 foreach (var o in new Option[] { env, algos, seeds, firstSeed, cfg.Config, cfg.Set, cfg.Steps, cfg.Batch, cfg.Delta, stepsFor, outDir, threshold, evalEpisodes, force })
                     if (p.Given(o)) throw new UsageException($"--resume finishes the comparison as comparison.json records it; {o.Name} cannot be combined with it");
+                OutputPath.Check("--resume", resumeDir, folder: true);
+                if (!Directory.Exists(resumeDir)) throw new UsageException($"--resume {resumeDir}: folder does not exist, so there is no comparison to finish");
+                hold = RunFolderLock.Acquire(resumeDir, create: false);
                 comparison = Library(() => Comparison.Open(resumeDir));
             }
             else
@@ -61,6 +66,9 @@ public static class CompareVerb
                 // Every cell's config is resolved before any work, so bad input fails fast and nothing is written.
                 var configs = Comparison.PlanCells(algoList, seedList,
                     (algo, seed) => cfg.Resolve(p, id, algo, [("seed", seed.ToString(CultureInfo.InvariantCulture))], deltaOnlyWhereItApplies: true), budgets);
+                OutputPath.Check("--out", dir, folder: true);
+                foreach (var c in configs) RunComponents.Check(c);
+                hold = RunFolderLock.Acquire(dir);
                 comparison = Library(() => Comparison.Create(dir, limit, configs, Evaluation(p.GetValue(evalEpisodes)!.Value), p.GetValue(force)));
             }
             return RunAndSummarise(comparison, p.GetValue(jobs) ?? Environment.ProcessorCount, p.GetValue(quiet), stdout, clock);
@@ -118,9 +126,19 @@ public static class CompareVerb
         return algos;
     }
 
+    /// <summary>Runs an action when disposed (releases a lock taken later in the same scope).</summary>
+    private sealed class Releaser(Action release) : IDisposable
+    {
+        public void Dispose() => release();
+    }
+
+    /// <summary>Largest --seeds: more cells than any machine trains.</summary>
+    internal const int MaxSeeds = 10_000;
+
     /// <summary>--seeds K from --first-seed S: S, S+1, …, S+K−1 (refused when S+K−1 passes 2⁶⁴−1).</summary>
     internal static ulong[] Seeds(int count, long first)
     {
+        if (count > MaxSeeds) throw new UsageException($"--seeds must be at most {MaxSeeds} (got {count})");
         if ((ulong)first > ulong.MaxValue - (ulong)(count - 1))
             throw new UsageException($"--first-seed {first} with --seeds {count} passes the largest seed 2^64-1");
         return Enumerable.Range(0, count).Select(k => (ulong)first + (ulong)k).ToArray();

@@ -31,6 +31,8 @@ public static class EvaluateVerb
     private static int Run(string? policyFlag, string? envFlag, int episodes, long seed, bool deterministic, bool json, string? recordPath, TextWriter stdout)
     {
         string path = policyFlag ?? throw new UsageException("--policy FILE is required (a policy.json written by train)");
+        if (path.Length == 0) throw new UsageException("--policy: the path is empty; give a policy.json or its run folder");
+        OutputPath.Check("--record", recordPath, folder: false);
         if (Directory.Exists(path)) path = Path.Combine(path, RunFolder.PolicyFile);
 
         PolicyFile file;

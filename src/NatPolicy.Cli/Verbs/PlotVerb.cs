@@ -25,6 +25,7 @@ public static class PlotVerb
         {
             var folders = p.GetValue(dirs) ?? [];
             if (folders.Length == 0) throw new UsageException("missing at least one run or comparison folder");
+            OutputPath.Check("--out", p.GetValue(outOption), folder: false);
             foreach (var dir in folders)
             {
                 if (!Directory.Exists(dir)) throw new UsageException($"folder '{dir}' does not exist");

@@ -5,6 +5,7 @@ using NatPolicy.Cli.Plotting;
 using NatPolicy.Core;
 using NatPolicy.Experiments.Compare;
 using NatPolicy.Experiments.Reproductions;
+using NatPolicy.Experiments.Runs;
 
 namespace NatPolicy.Cli.Verbs;
 
@@ -57,6 +58,7 @@ public static class ReproduceVerb
             var repro = Reproductions.FirstOrDefault(r => r.Name == name)
                 ?? throw new UsageException($"unknown reproduction '{name}'; allowed: {names}");
             string outDir = p.GetValue(outOption) ?? Path.Combine("results", "reproduce", name);
+            OutputPath.Check("--out", outDir, folder: true);
             Directory.CreateDirectory(outDir);
             var sw = System.Diagnostics.Stopwatch.StartNew();
             foreach (var line in repro.Run(outDir)) stdout.WriteLine(line);
@@ -80,7 +82,7 @@ public static class ReproduceVerb
                 int i => i.ToString(CultureInfo.InvariantCulture),
                 _ => Convert.ToString(v, CultureInfo.InvariantCulture),
             })).Append('\n');
-        File.WriteAllText(path, sb.ToString());
+        AtomicFile.WriteText(path, sb.ToString());
     }
 
     private const string VanillaColor = "#d62728", NaturalColor = "#1f77b4";
@@ -119,7 +121,7 @@ public static class ReproduceVerb
         md.Append(CultureInfo.InvariantCulture, $"| natural: smallest ρ(j) | stays away from 0 | {G(r.Natural.MinRhoJ)} |\n");
         md.Append(CultureInfo.InvariantCulture, $"| escape-time ratio vanilla / natural | ≈ 10⁶ (implied by the two curves) | {G(r.EscapeRatio)} |\n\n");
         md.Append(CultureInfo.InvariantCulture, $"ODE steps: vanilla {r.Vanilla.Steps}, natural {r.Natural.Steps}. Figure: `{name}.png` / `{name}.svg`; numbers: `{name}.csv`.\n");
-        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        AtomicFile.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
         return
         [
             $"vanilla: escape (η ≥ {G(c.EscapeReward)}) at t = {G(r.Vanilla.EscapeTime)}, min ρ(j) = {G(r.Vanilla.MinRhoJ)}",
@@ -186,7 +188,7 @@ public static class ReproduceVerb
         foreach (var row in sweep)
             md.Append(CultureInfo.InvariantCulture, $"| {G(row.Sigma0)} | {string.Join(" | ", row.Natural.Select(t => G(t)))} | {G(row.Vanilla)} | {G(row.Ratio)} |\n");
         md.Append(CultureInfo.InvariantCulture, $"\nLeast-squares fit over these σ₀: ratio ∝ σ₀^{G(KakadeLqrExperiment.RatioExponent(sweep))}.\n");
-        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        AtomicFile.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
         var lines = new List<string>();
         foreach (var res in results)
             foreach (var (method, runs) in new[] { ("vanilla", res.Vanilla), ("natural", res.Natural) })
@@ -229,7 +231,7 @@ public static class ReproduceVerb
         md.Append("\nPaper (Martens 2020): the exact natural step converges for every α ∈ (0, 2); the empirical-Fisher step θ − α/θ never converges to 0 ");
         md.Append("(it oscillates or is thrown far out whenever θ gets near 0). Ours agrees: see the table and `" + name + ".png`.\n");
         md.Append("\nPart (b) (NPG on CartPole with the empirical vs the exact Fisher): `natpolicy reproduce empirical-fisher-cartpole`.\n");
-        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        AtomicFile.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
         return r.Runs.Select(run => $"α = {G(run.StepSize)}, θ₀ = {G(run.Theta0)}: exact |θ_{r.Config.Steps}| = {G(Math.Abs(run.Exact[^1]))}, empirical tail max |θ| = {G(EmpiricalFisherRun.TailMax(run.Empirical, tail))}").ToList();
     }
 
@@ -298,7 +300,7 @@ public static class ReproduceVerb
         foreach (var cell in rescue.Cells)
             md.Append(CultureInfo.InvariantCulture, $"| {cell.Variant.Name} | {cell.Variant.Description} | {G(cell.Scale)} | {Steps(cell.Summary.MedianSteps)} | {cell.Summary.StepsToThreshold.Count(double.IsFinite)}/{RescueSeeds} | {G(cell.Summary.MeanFinalReturn)} ± {G(cell.Summary.StdFinalReturn, 2)} |\n");
 
-        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        AtomicFile.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
 
         var lines = r.Cells.Select(cell =>
             $"{cell.Variant.Name,-14} c = {G(cell.Scale),-4}: median steps to {G(c.Threshold)} = {Steps(cell.Summary.MedianSteps)} ({cell.Summary.StepsToThreshold.Count(double.IsFinite)}/{c.Seeds} reached), final return {G(cell.Summary.MeanFinalReturn)}, iterations identical to c = 1: {string.Join(" ", r.IdenticalIterations(cell.Variant.Name, cell.Scale))}").ToList();
@@ -351,7 +353,7 @@ public static class ReproduceVerb
         foreach (var o in oneStep)
             md.Append(CultureInfo.InvariantCulture, $"| {G(o.Step)} | {G(o.Natural, 3)} | {G(o.Vanilla, 3)} |\n");
         md.Append(CultureInfo.InvariantCulture, $"\nOne natural step with ρ = 1 in natural parameters from N({G(m0)}, {G(v0)}): N({G(exact.Mean, 15)}, {G(exact.Variance, 15)}), the target exactly.\n");
-        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        AtomicFile.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
         var lines = pairs.Select(pr => $"N({G(pr.Mean1)}, {G(pr.Variance1, 5)}) vs N({G(pr.Mean2)}, {G(pr.Variance2, 5)}): Euclidean (μ,v) {G(pr.EuclideanMeanVariance)}, (μ,1/v) {G(pr.EuclideanMeanPrecision)}; KL {G(pr.Kl12)} / {G(pr.Kl21)}").ToList();
         lines.AddRange(oneStep.Select(o => $"one step ρ = {G(o.Step)}: KL spread across coordinates, natural {G(o.Natural)}, vanilla {G(o.Vanilla)}"));
         lines.AddRange(paths.Select(p => $"{(p.Natural ? "natural" : "vanilla")} {p.Coordinates}: {p.Means.Length - 1} steps, end N({G(p.Means[^1])}, {G(p.Variances[^1])})"));
@@ -390,7 +392,7 @@ public static class ReproduceVerb
             md.Append(CultureInfo.InvariantCulture, $"| {cell.Rule.Name} | {cell.A.Name} | {G(cell.MedianGap, 2)} | {G(cell.MaxGap, 2)} | {G(cell.MaxKl, 2)} | {G(cell.MedianMove)} |\n");
         md.Append("\nThe sinh rows: the reference takes npg (λ = 0) in θ, the other trainer the same rule in φ with θ = sinh(φ + 1) − sinh(1) elementwise; ");
         md.Append("each δ is a quarter of the last (α halves), so a gap shrinking 4× per row is second order in the step. See docs/reproductions.md.\n");
-        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        AtomicFile.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
         return lockCells.Select(cell =>
             $"{cell.Rule.Name,-22} {cell.A.Name,-24}: gap median {G(cell.MedianGap, 2)}, max {G(cell.MaxGap, 2)}; max KL {G(cell.MaxKl, 2)}; move {G(cell.MedianMove)}").ToList();
     }
@@ -433,7 +435,7 @@ public static class ReproduceVerb
         md.Append("the model fits the data, and preconditioning with it can distort the step; no numbers for this setting. Here the targets are ");
         md.Append("actions sampled from the policy itself, so F̂ is an unbiased Monte Carlo estimate of F and only its sampling noise differs. ");
         md.Append("See docs/reproductions.md for the reading.\n");
-        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        AtomicFile.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
         return arms.Select(arm =>
             $"{arm.Fisher,-9} Fisher: median steps to {G(c.Threshold)} = {Steps(arm.Summary.MedianSteps)} ({arm.Summary.StepsToThreshold.Count(double.IsFinite)}/{c.Seeds} reached), sd (reached) {Steps(arm.Summary.StdStepsReached)}, final return {G(arm.Summary.MeanFinalReturn)} ± {G(arm.Summary.StdFinalReturn)}").ToList();
     }

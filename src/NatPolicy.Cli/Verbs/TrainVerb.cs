@@ -29,11 +29,16 @@ public static class TrainVerb
         {
             bool isQuiet = p.GetValue(quiet);
             TrainingRun run;
+            RunFolderLock hold;
             if (p.GetValue(resume) is { } resumeDir)
             {
                 foreach (var o in new Option[] { env, algo, seed, cfg.Steps, cfg.Config, cfg.Set, outDir, force, cfg.Delta, cfg.Batch, printConfig })
                     if (p.Given(o)) throw new UsageException($"--resume continues the saved config; {o.Name} cannot be combined with it");
-                run = Open(resumeDir, null, FolderMode.Resume);
+                OutputPath.Check("--resume", resumeDir, folder: true);
+                if (!Directory.Exists(resumeDir)) throw new UsageException($"--resume {resumeDir}: folder does not exist, so there is no run to resume");
+                hold = RunFolderLock.Acquire(resumeDir, create: false);
+                run = OpenHeld(hold, resumeDir, null, FolderMode.Resume);
+                foreach (var w in run.Warnings) stdout.WriteLine($"warning: {w}");
                 if (!isQuiet) stdout.WriteLine($"resuming {run.Config.EnvId} {run.Config.AlgoName} seed {run.Config.Seed} at iteration {run.Trainer.Iteration} ({run.Trainer.EnvSteps} env steps)");
             }
             else
@@ -45,8 +50,14 @@ public static class TrainVerb
                     stdout.WriteLine(config.ToJson());
                     return 0;
                 }
-                run = Open(p.GetValue(outDir) ?? DefaultFolder(config), config, p.GetValue(force) ? FolderMode.Force : FolderMode.New);
+                string dir = p.GetValue(outDir) ?? DefaultFolder(config);
+                OutputPath.Check("--out", dir, folder: true);
+                // Sizes are checked before the folder is created or locked, so a refused start leaves nothing behind.
+                RunComponents.Check(config);
+                hold = RunFolderLock.Acquire(dir);
+                run = OpenHeld(hold, dir, config, p.GetValue(force) ? FolderMode.Force : FolderMode.New);
             }
+            using var owner = hold;
 
             run.Run(isQuiet ? null : row => stdout.WriteLine(Line(row)));
             Figures.SaveLearningCurve(run.Folder.Path);
@@ -63,6 +74,20 @@ public static class TrainVerb
 
     internal static string DefaultFolder(TrainConfig c) =>
         Path.Combine("results", $"{c.EnvId}__{c.AlgoName}__s{c.Seed.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary><see cref="Open"/> with the folder's lock released when opening fails.</summary>
+    private static TrainingRun OpenHeld(RunFolderLock hold, string dir, TrainConfig? config, FolderMode mode)
+    {
+        try
+        {
+            return Open(dir, config, mode);
+        }
+        catch
+        {
+            hold.Dispose();
+            throw;
+        }
+    }
 
     internal static TrainingRun Open(string dir, TrainConfig? config, FolderMode mode)
     {

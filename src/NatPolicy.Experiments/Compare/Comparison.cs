@@ -116,7 +116,7 @@ public sealed class Comparison
     /// </summary>
     public static void PrepareFolder(string dir, bool force, string? marker = null)
     {
-        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
+        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any(e => !RunFolderLock.IsLockFile(e)))
         {
             bool ours = LooksLikeComparison(dir) || new RunFolder(dir).HoldsRun || (marker is not null && File.Exists(Path.Combine(dir, marker)));
             if (!ours)
@@ -125,7 +125,10 @@ public sealed class Comparison
                     : $"output folder {dir} is not empty and holds no comparison; choose another --out");
             if (!force)
                 throw new ComparisonException($"output folder {dir} already holds a comparison; use --force to replace it or --resume {dir} to finish it");
-            Directory.Delete(dir, recursive: true);
+            // Everything but the lock file, which the caller may hold (deleting it would let a second process lock a new one).
+            foreach (var entry in Directory.EnumerateFileSystemEntries(dir).Where(e => !RunFolderLock.IsLockFile(e)).ToArray())
+                if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
+                else File.Delete(entry);
         }
         Directory.CreateDirectory(dir);
     }

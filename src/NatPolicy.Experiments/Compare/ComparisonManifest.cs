@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using NatPolicy.Core;
 using NatPolicy.Experiments.Runs;
 
 namespace NatPolicy.Experiments.Compare;
@@ -85,4 +86,4 @@ public sealed record ComparisonManifest(
 }
 
 /// <summary>A comparison that cannot be created, resumed or summarised as asked (one line naming the folder or cell).</summary>
-public sealed class ComparisonException(string message) : Exception(message);
+public sealed class ComparisonException(string message) : InputException(message);

@@ -51,6 +51,9 @@ public static class ConfigResolver
                 : file?["algo"] is JsonObject fa ? StringAt(fa, "name", source + ": algo.name") : null)
             ?? throw new ConfigException($"--algo is required (or algo.name in --config); allowed: {string.Join(", ", TrainConfig.Algos)}");
         CheckEnv(env);
+        // A value the flag overrides is still checked: a mistyped --set env_id must not pass unnoticed.
+        if (envId is not null && StringAt(sets, "env_id", "--set env_id") is { } setEnv && setEnv != envId)
+            throw new ConfigException($"--set env_id={setEnv} contradicts --env {envId}; give the env once");
         if (!TrainConfig.Algos.Contains(algoName))
             throw new ConfigException($"unknown algo '{algoName}'; allowed: {string.Join(", ", TrainConfig.Algos)}");
 

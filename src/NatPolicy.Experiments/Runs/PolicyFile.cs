@@ -37,6 +37,7 @@ public sealed record PolicyFile(string EnvId, NormalizerData? ObservationNormali
             var f = JsonSerializer.Deserialize<PolicyFile>(json, Json)
                 ?? throw new FormatException($"{path}: empty policy file");
             if (f.EnvId is null || f.Policy is null) throw new FormatException($"{path}: not a NatPolicy policy.json (env_id and policy are required)");
+            if (f.Problem() is { } problem) throw new FormatException($"{path}: {problem}");
             return f;
         }
         catch (JsonException e)
@@ -44,6 +45,32 @@ public sealed record PolicyFile(string EnvId, NormalizerData? ObservationNormali
             throw new FormatException($"{path}: not a valid policy.json ({e.Message.Split('\n')[0]})");
         }
     }
+
+    /// <summary>The first missing field or invalid number (θ and features finite, normaliser variances finite and ≥ 0), or null.</summary>
+    private string? Problem()
+    {
+        var p = Policy;
+        if (p.Config is null) return "policy.config is missing";
+        if (p.ActionSpace is null) return "policy.action_space is missing";
+        if (p.Parameters is null || p.Parameters.Length == 0) return "policy.parameters is missing or empty";
+        if (p.ObservationDimension < 0) return $"policy.observation_dimension must be ≥ 0 (got {p.ObservationDimension})";
+        if (!AllFinite(p.Parameters)) return "policy.parameters holds a non-finite number (NaN or Infinity); allowed: finite numbers";
+        if ((p.RffProjection is { } rp && !AllFinite(rp)) || (p.RffPhase is { } ph && !AllFinite(ph)))
+            return "the random features hold a non-finite number (NaN or Infinity); allowed: finite numbers";
+        if (ObservationNormalizer is { } n)
+        {
+            if (n.Mean is null || n.Variance is null) return "observation_normalizer needs mean and variance";
+            if (n.Mean.Length != p.ObservationDimension || n.Variance.Length != p.ObservationDimension)
+                return $"observation_normalizer has {n.Mean.Length} means and {n.Variance.Length} variances; the policy has {p.ObservationDimension} observations";
+            if (!AllFinite(n.Mean)) return "observation_normalizer.mean holds a non-finite number; allowed: finite numbers";
+            if (n.Variance.Any(v => !double.IsFinite(v) || v < 0)) return "observation_normalizer.variance must hold finite numbers ≥ 0";
+            if (!double.IsFinite(n.Count) || n.Count < 0 || !double.IsFinite(n.Epsilon) || n.Epsilon < 0 || !double.IsFinite(n.Clip) || n.Clip <= 0)
+                return "observation_normalizer: count and epsilon must be finite and ≥ 0, clip finite and > 0";
+        }
+        return null;
+    }
+
+    private static bool AllFinite(double[] xs) => xs.All(double.IsFinite);
 
     /// <summary>Rebuilds the policy and the frozen normaliser.</summary>
     public (IPolicy Policy, RunningMeanStd? Normalizer) Build()

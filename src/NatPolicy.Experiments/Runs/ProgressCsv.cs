@@ -43,13 +43,40 @@ public static class ProgressCsv
           .Append(r.Accepted ? "1" : "0").Append(',')
           .Append(wallSeconds.ToString("F3", CultureInfo.InvariantCulture)).Append(',')
           .Append(totalEpisodes.ToString(CultureInfo.InvariantCulture)).Append(',')
-          .Append(r.Rejection is null ? "" : Quote(r.Rejection)).Append(',')
+          .Append(Rejection(r) is { } why ? Quote(why) : "").Append(',')
           .Append(Cell(r.Damping));
         return sb.ToString();
     }
 
-    /// <summary>A double cell: empty for NaN (never the text "NaN"), shortest round-trip otherwise.</summary>
-    public static string Cell(double x) => double.IsNaN(x) ? "" : Fmt.D(x);
+    /// <summary>
+    /// The rejection cell: the update's own reason, plus "non-finite COLUMN, …" for every statistic that was infinite
+    /// or NaN where a number belongs (its cell is left empty). A missing return (no episode ended) or CG residual (no
+    /// solver) is "not applicable", not a fault.
+    /// </summary>
+    private static string? Rejection(IterationLog r)
+    {
+        var bad = new List<string>();
+        void Check(string name, double x, bool nanIsFault)
+        {
+            if (double.IsInfinity(x) || (nanIsFault && double.IsNaN(x))) bad.Add(name);
+        }
+        Check("return_mean", r.ReturnMean, false); Check("return_std", r.ReturnStd, false);
+        Check("return_min", r.ReturnMin, false); Check("return_max", r.ReturnMax, false);
+        Check("length_mean", r.LengthMean, false); Check("entropy", r.Entropy, true); Check("kl", r.Kl, true);
+        Check("step_size", r.StepSize, true); Check("grad_norm", r.GradNorm, true); Check("cg_residual", r.CgResidual, false);
+        if (bad.Count == 0) return r.Rejection;
+        string note = "non-finite " + string.Join(", ", bad);
+        return r.Rejection is null ? note : r.Rejection + "; " + note;
+    }
+
+    /// <summary>A double cell: empty for NaN or ±∞ (never "NaN", "inf" or "Infinity"), shortest round-trip otherwise.</summary>
+    public static string Cell(double x) => double.IsFinite(x) ? Fmt.D(x) : "";
+
+    /// <summary>Reads a double cell: empty (and the non-finite spellings older files may hold) is NaN.</summary>
+    public static double ParseCell(string cell) =>
+        cell.Length == 0 || cell.Trim().ToLowerInvariant() is "nan" or "inf" or "-inf" or "+inf" or "infinity" or "-infinity" or "+infinity" or "∞" or "-∞"
+            ? double.NaN
+            : Fmt.ParseDouble(cell);
 
     private static string Quote(string s) => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
@@ -77,8 +104,8 @@ public static class ProgressCsv
                     int.Parse(c[it], CultureInfo.InvariantCulture),
                     long.Parse(c[st], CultureInfo.InvariantCulture),
                     int.Parse(c[ep], CultureInfo.InvariantCulture),
-                    c[rm].Length == 0 ? double.NaN : Fmt.ParseDouble(c[rm]),
-                    Fmt.ParseDouble(c[wall]),
+                    ParseCell(c[rm]),
+                    ParseCell(c[wall]),
                     lines[i]));
             }
             catch (Exception e) when (e is FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)

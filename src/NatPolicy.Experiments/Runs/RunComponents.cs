@@ -5,6 +5,7 @@ using NatPolicy.Agents.Solvers;
 using NatPolicy.Agents.Training;
 using NatPolicy.Agents.Updates;
 using NatPolicy.Core;
+using NatPolicy.Envs;
 using NatPolicy.Envs.Vector;
 
 namespace NatPolicy.Experiments.Runs;
@@ -30,6 +31,14 @@ public sealed class RunComponents
     public Trainer Trainer { get; }
     public NormalizeObservationVector? Normalizer { get; }
 
+    /// <summary>Checks a config as <see cref="Build"/> does (values, dense Fisher size, memory estimate) without building the run.</summary>
+    public static void Check(TrainConfig config)
+    {
+        if (config.Problems(TrainDefaults.IsBox(config.EnvId)).FirstOrDefault() is { } problem) throw new ConfigException(problem);
+        var env = EnvRegistry.Make(config.EnvId);
+        MemoryBudget.Check(config, env.ObservationSpace.Dimension, env.ActionSpace, MemoryBudget.LimitBytes);
+    }
+
     /// <summary>Builds every part; the config must be valid (see <see cref="TrainConfig.Problems"/>).</summary>
     /// <param name="observationTransform">Optional wrapper applied to the env before normalisation (e.g. a reparameterisation experiment's feature scaling).</param>
     /// <param name="update">Optional update rule replacing the config's (an experiment's control, e.g. a diagonal preconditioner), given the parameter count.</param>
@@ -39,6 +48,7 @@ public sealed class RunComponents
         if (config.Problems(TrainDefaults.IsBox(config.EnvId)).FirstOrDefault() is { } problem) throw new ConfigException(problem);
         IVectorEnv env = VectorEnvs.Make(config.EnvId, config.NumEnvs);
         if (observationTransform is not null) env = observationTransform(env);
+        MemoryBudget.Check(config, env.SingleObservationSpace.Dimension, env.SingleActionSpace, MemoryBudget.LimitBytes);
         NormalizeObservationVector? normalizer = null;
         if (config.NormalizeObservations) env = normalizer = new NormalizeObservationVector(env);
 

@@ -41,52 +41,70 @@ public sealed class RunFolder
         foreach (var f in Directory.Exists(Path) ? Directory.GetFiles(Path, "learning_curve.*") : []) File.Delete(f);
     }
 
-    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> through a temporary file and an atomic rename.</summary>
-    public static void WriteAtomic(string path, string text)
-    {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        string tmp = path + ".tmp";
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-        using (var w = new StreamWriter(fs, new UTF8Encoding(false)))
-        {
-            w.Write(text);
-            w.Flush();
-            fs.Flush(flushToDisk: true);
-        }
-        File.Move(tmp, path, overwrite: true);
-    }
+    /// <summary>
+    /// True when the folder holds exactly what a start that failed before its first row leaves: config.json and a
+    /// progress.csv of the header alone, no checkpoint, no policy. Such a folder does not block a new run.
+    /// </summary>
+    public bool HoldsFailedStart =>
+        File.Exists(Config) && !File.Exists(Policy)
+        && !(Directory.Exists(Checkpoints) && Directory.EnumerateFiles(Checkpoints, "iter_*.json").Any())
+        && File.Exists(Progress) && File.ReadLines(Progress).Skip(1).All(l => l.Length == 0);
 
-    /// <summary>Saves a checkpoint for <paramref name="iteration"/> (atomic).</summary>
-    public void WriteCheckpoint(int iteration, Snapshot snapshot)
+    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> through a temporary file and an atomic rename.</summary>
+    public static void WriteAtomic(string path, string text) => AtomicFile.WriteText(path, text);
+
+    /// <summary>Checkpoint format: 2 adds <c>format_version</c> and <c>config_sha256</c> (absent in version 1 files).</summary>
+    public const int CheckpointVersion = 2;
+
+    /// <summary>Saves a checkpoint for <paramref name="iteration"/> (atomic) tagged with the config's hash; a snapshot holding a non-finite number is refused.</summary>
+    public void WriteCheckpoint(int iteration, Snapshot snapshot, string configSha256)
     {
-        var doc = new CheckpointDocument(iteration, snapshot.Doubles.ToArray(), snapshot.Words.ToArray());
+        if (snapshot.Doubles.Any(x => !double.IsFinite(x)))
+            throw new InvalidOperationException($"iteration {iteration}: the state holds a non-finite number; no checkpoint written");
+        var doc = new CheckpointDocument(CheckpointVersion, iteration, configSha256, snapshot.Doubles.ToArray(), snapshot.Words.ToArray());
         WriteAtomic(System.IO.Path.Combine(Checkpoints, $"iter_{iteration:D6}.json"), JsonSerializer.Serialize(doc, CheckpointJson));
     }
 
-    /// <summary>The newest checkpoint, or null when there is none.</summary>
-    public (int Iteration, Snapshot Snapshot)? LatestCheckpoint()
+    /// <summary>The checkpoint files, newest first.</summary>
+    public IReadOnlyList<string> CheckpointFiles() =>
+        Directory.Exists(Checkpoints) ? Directory.GetFiles(Checkpoints, "iter_*.json").OrderDescending(StringComparer.Ordinal).ToArray() : [];
+
+    /// <summary>
+    /// Reads one checkpoint. Throws <see cref="FormatException"/> (one line) when it is unreadable, of an unknown
+    /// version, empty or holds a non-finite number.
+    /// </summary>
+    public static Checkpoint ReadCheckpoint(string file)
     {
-        if (!Directory.Exists(Checkpoints)) return null;
-        var newest = Directory.GetFiles(Checkpoints, "iter_*.json").Order(StringComparer.Ordinal).LastOrDefault();
-        if (newest is null) return null;
         CheckpointDocument doc;
         try
         {
-            doc = JsonSerializer.Deserialize<CheckpointDocument>(File.ReadAllText(newest), CheckpointJson)
+            doc = JsonSerializer.Deserialize<CheckpointDocument>(File.ReadAllText(file), CheckpointJson)
                 ?? throw new JsonException("empty");
         }
         catch (JsonException e)
         {
-            throw new FormatException($"{newest}: unreadable checkpoint ({e.Message.Split('\n')[0]})");
+            throw new FormatException($"{file}: unreadable checkpoint ({e.Message.Split('\n')[0]})");
         }
-        return (doc.Iteration, new Snapshot { Doubles = [.. doc.Doubles], Words = [.. doc.Words] });
+        if (doc.FormatVersion > CheckpointVersion)
+            throw new FormatException($"{file}: checkpoint format_version {doc.FormatVersion} is newer than this program's {CheckpointVersion}");
+        if (doc.Doubles is null || doc.Words is null || doc.Words.Length == 0 || doc.Iteration < 0)
+            throw new FormatException($"{file}: checkpoint without state");
+        if (doc.Doubles.Any(x => !double.IsFinite(x)))
+            throw new FormatException($"{file}: checkpoint holds a non-finite number");
+        return new Checkpoint(doc.Iteration, doc.ConfigSha256, new Snapshot { Doubles = [.. doc.Doubles], Words = [.. doc.Words] });
     }
 
-    private sealed record CheckpointDocument(int Iteration, double[] Doubles, ulong[] Words);
+    /// <summary>SHA-256 (lower-case hex) of a config's canonical JSON, as checkpoints record it.</summary>
+    public static string ConfigHash(string configJson) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(configJson)));
+
+    private sealed record CheckpointDocument(int FormatVersion, int Iteration, string? ConfigSha256, double[] Doubles, ulong[] Words);
 
     private static readonly JsonSerializerOptions CheckpointJson = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 }
+
+/// <summary>A checkpoint read back: its iteration, the config hash it was written under (null for version 1) and the state.</summary>
+public sealed record Checkpoint(int Iteration, string? ConfigSha256, Snapshot Snapshot);

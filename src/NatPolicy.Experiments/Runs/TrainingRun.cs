@@ -60,6 +60,7 @@ public sealed class TrainingRun
     /// </summary>
     public static TrainingRun Open(string outDir, TrainConfig? config, FolderMode mode)
     {
+        if (string.IsNullOrWhiteSpace(outDir)) throw new RunException("the run folder must be a non-empty path");
         var folder = new RunFolder(outDir);
         if (mode == FolderMode.Resume)
         {
@@ -76,22 +77,22 @@ public sealed class TrainingRun
             }
             if (!EnvRegistry.IsRegistered(saved.EnvId))
                 throw new RunException($"--resume {outDir}: env '{saved.EnvId}' is not registered in this program; registered ids: {string.Join(", ", EnvRegistry.Ids)}");
-            var parts = RunComponents.Build(saved);
-            // An env without snapshots writes no checkpoints: the run then resumes from iteration 0 (progress.csv is
-            // rewound to its header), which gives the uninterrupted rows again because the seed fixes the run.
-            var run = new TrainingRun(folder, saved, parts);
-            run.RestoreFromCheckpoint();
-            return run;
+            AtomicFile.RemoveStale(folder.Path);
+            return Restore(folder, saved);
         }
 
         ArgumentNullException.ThrowIfNull(config);
+        // Everything is built (and every size checked) before the folder is touched, so a refused start writes nothing.
+        var components = RunComponents.Build(config);
+        if (mode != FolderMode.Force && Directory.Exists(folder.Path) && Compare.Comparison.LooksLikeComparison(folder.Path))
+            throw new RunException($"output folder {outDir} holds a comparison; choose another --out");
         if (folder.HoldsRun)
         {
-            if (mode != FolderMode.Force)
+            // A start that failed before its first row left only config.json and the header: not a run to protect.
+            if (mode != FolderMode.Force && !folder.HoldsFailedStart)
                 throw new RunException($"output folder {outDir} already holds a run; use --force to replace it or --resume to continue it");
             folder.Clear();
         }
-        var components = RunComponents.Build(config);
         Directory.CreateDirectory(folder.Path);
         RunFolder.WriteAtomic(folder.Config, config.ToJson());
         RunFolder.WriteAtomic(folder.Progress, ProgressCsv.Header + "\n");
@@ -99,25 +100,71 @@ public sealed class TrainingRun
         return new TrainingRun(folder, config, components);
     }
 
-    private void RestoreFromCheckpoint()
+    /// <summary>Warnings of the resume (a damaged checkpoint skipped), for the caller to show.</summary>
+    public IReadOnlyList<string> Warnings { get; private set; } = [];
+
+    /// <summary>
+    /// Restores the newest valid checkpoint (older ones when the newest are damaged, each named in
+    /// <see cref="Warnings"/>) and rewinds progress.csv to its iteration. Refuses a config that changed since the
+    /// checkpoint was written and a log that lacks rows the checkpoint covers.
+    /// </summary>
+    private static TrainingRun Restore(RunFolder folder, TrainConfig config)
     {
-        var checkpoint = _folder.LatestCheckpoint();
+        string hash = RunFolder.ConfigHash(config.ToJson());
+        var warnings = new List<string>();
+        RunComponents? parts = null;
         int keep = 0;
-        if (checkpoint is { } c)
+        foreach (var file in folder.CheckpointFiles())
         {
-            _parts.Load(c.Snapshot.Reader());
-            keep = c.Iteration;
-        }
-        // Keep the log rows the checkpoint covers; later rows are re-created by the resumed run.
-        var kept = new List<string> { ProgressCsv.Header };
-        if (File.Exists(_folder.Progress))
-        {
-            foreach (var row in ProgressCsv.Read(_folder.Progress).Where(r => r.Iteration <= keep))
+            Checkpoint c;
+            try
             {
-                kept.Add(row.Line);
-                _wallOffset = row.WallSeconds;
+                c = RunFolder.ReadCheckpoint(file);
             }
+            catch (FormatException e)
+            {
+                warnings.Add($"skipped damaged checkpoint: {e.Message}");
+                continue;
+            }
+            if (c.ConfigSha256 is { } h && h != hash)
+                throw new RunException($"{folder.Config} changed since {Path.GetFileName(file)} was written (config sha256 {hash[..12]}… ≠ {h[..Math.Min(12, h.Length)]}…); restore the config or start again with --force");
+            var candidate = RunComponents.Build(config);
+            try
+            {
+                var reader = c.Snapshot.Reader();
+                candidate.Load(reader);
+                if (!reader.AtEnd) throw new FormatException("more state than this config's run holds");
+                if (candidate.Trainer.Iteration != c.Iteration) throw new FormatException($"it holds iteration {candidate.Trainer.Iteration}");
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException or IndexOutOfRangeException or InvalidDataException)
+            {
+                warnings.Add($"skipped damaged checkpoint: {file}: state does not fit the config ({e.Message.Split('\n')[0]})");
+                continue;
+            }
+            parts = candidate;
+            keep = c.Iteration;
+            break;
         }
+        parts ??= RunComponents.Build(config);
+        var run = new TrainingRun(folder, config, parts) { Warnings = warnings };
+        run.RewindProgress(keep);
+        return run;
+    }
+
+    /// <summary>Keeps the log rows 1 … <paramref name="keep"/> the checkpoint covers (later rows are re-created); refuses a log missing any of them.</summary>
+    private void RewindProgress(int keep)
+    {
+        var kept = new List<string> { ProgressCsv.Header };
+        var rows = File.Exists(_folder.Progress) ? ProgressCsv.Read(_folder.Progress) : [];
+        foreach (var row in rows.Where(r => r.Iteration <= keep))
+        {
+            if (row.Iteration != kept.Count)
+                throw new RunException($"{_folder.Progress}: row for iteration {kept.Count} is missing (found {row.Iteration}), but the checkpoint covers iterations 1 … {keep}; restore the file or start again with --force");
+            kept.Add(row.Line);
+            _wallOffset = double.IsFinite(row.WallSeconds) ? row.WallSeconds : _wallOffset;
+        }
+        if (kept.Count - 1 != keep)
+            throw new RunException($"{_folder.Progress} has {kept.Count - 1} rows, but the checkpoint covers iterations 1 … {keep}; restore the file or start again with --force");
         RunFolder.WriteAtomic(_folder.Progress, string.Join('\n', kept) + "\n");
         if (Config.EvalEvery > 0)
         {
@@ -139,15 +186,33 @@ public sealed class TrainingRun
     {
         var rows = new List<IterationLog>();
         var clock = Stopwatch.StartNew();
-        using (var log = new StreamWriter(new FileStream(_folder.Progress, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false)))
+        // Unbuffered, one write per row: a failed write leaves nothing queued to be written later.
+        using (var log = new FileStream(_folder.Progress, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 1))
         using (var evalLog = Config.EvalEvery > 0 ? new StreamWriter(new FileStream(_folder.Eval, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false)) : null)
         {
             while (Trainer.EnvSteps < Config.TotalSteps && !cancel.IsCancellationRequested)
             {
                 var row = Trainer.RunIteration();
-                log.Write(ProgressCsv.Row(row, Trainer.Episodes, _wallOffset + clock.Elapsed.TotalSeconds));
-                log.Write('\n');
-                log.Flush();
+                long end = log.Position;
+                try
+                {
+                    AtomicFile.BeforeWrite?.Invoke(_folder.Progress);
+                    log.Write(Encoding.UTF8.GetBytes(ProgressCsv.Row(row, Trainer.Episodes, _wallOffset + clock.Elapsed.TotalSeconds) + "\n"));
+                    log.Flush();
+                }
+                catch (IOException)
+                {
+                    // A full disk: cut the torn row so the log ends at the last whole row (resume continues from there).
+                    try
+                    {
+                        log.SetLength(end);
+                    }
+                    catch (IOException)
+                    {
+                        // The reader drops a torn last line anyway.
+                    }
+                    throw;
+                }
                 rows.Add(row);
                 if (evalLog is not null && row.Iteration % Config.EvalEvery == 0)
                     Evaluate(evalLog);
@@ -189,9 +254,11 @@ public sealed class TrainingRun
         if (!Trainer.CanSnapshot) return;
         var snapshot = new Snapshot();
         _parts.Save(snapshot);
-        _folder.WriteCheckpoint(Trainer.Iteration, snapshot);
+        // A state holding a non-finite number is not saved: resume then falls back to the last finite checkpoint.
+        if (snapshot.Doubles.Any(x => !double.IsFinite(x))) return;
+        _folder.WriteCheckpoint(Trainer.Iteration, snapshot, RunFolder.ConfigHash(Config.ToJson()));
     }
 }
 
 /// <summary>A run folder or resume request that cannot be honoured (one line).</summary>
-public sealed class RunException(string message) : Exception(message);
+public sealed class RunException(string message) : InputException(message);
