@@ -32,9 +32,9 @@ public sealed record KfacCartPoleConfig(
         TrainConfig Base(string algo, ulong seed) => TrainDefaults.For(EnvId, algo) with { Policy = mlp, Seed = seed };
         var arms = new List<RaceArm>
         {
-            new("npg, K-FAC", seed => Base("npg", seed) is var c
+            new("npg K-FAC", seed => Base("npg", seed) is var c
                 ? c with { Algo = (NpgConfig)c.Algo with { Curvature = "kfac", Damping = KfacDamping, NoiseShrinkage = false } } : c),
-            new("trpo, CG", seed => Base("trpo", seed) is var c
+            new("trpo CG", seed => Base("trpo", seed) is var c
                 ? c with { Algo = (TrpoConfig)c.Algo with { NoiseShrinkage = false } } : c),
         };
         if (IncludeVpg) arms.Add(new("vpg (Adam)", seed => Base("vpg", seed)));
