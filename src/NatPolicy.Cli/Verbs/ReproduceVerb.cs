@@ -441,8 +441,8 @@ public static class ReproduceVerb
     }
 
     // ---------------------------------------------------------------- kfac, nac (threshold races)
-    /// <summary>The CSV, figure and per-arm lines of a threshold race; returns the report's table rows.</summary>
-    private static void WriteRace(string outDir, string name, string title, IReadOnlyList<RaceArmResult> arms, double threshold)
+    /// <summary>Writes a threshold race's CSV, figure and report.md (heading, <paramref name="setup"/>, the table, <paramref name="paper"/>); returns the lines to print.</summary>
+    private static IReadOnlyList<string> WriteRace(string outDir, string name, string title, IReadOnlyList<RaceArmResult> arms, double threshold, string setup, string paper)
     {
         WriteCsv(Path.Combine(outDir, name + ".csv"), "arm,seed,iteration,env_steps,return_mean,iteration_seconds,update_seconds",
             arms.SelectMany(arm => arm.Runs.SelectMany((run, seed) => run.Curve.EnvSteps.Select((steps, i) => new object[]
@@ -458,6 +458,11 @@ public static class ReproduceVerb
             { YMin = 0, YMax = 520, Legend = LegendPlacement.TopLeft, ReferenceLines = [new ReferenceLine(threshold, G(threshold))] },
             new Panel("update phase per iteration", "env steps", "seconds", times) { YMin = 0, Legend = LegendPlacement.TopLeft })
         { Title = title }, Path.Combine(outDir, name));
+        var md = new StringBuilder().Append("# ").Append(name).Append("\n\n").Append(setup).Append("\n\n").Append(RaceHeader);
+        foreach (var arm in arms) md.Append(RaceRow(arm)).Append('\n');
+        md.Append("\nPaper ").Append(paper).Append('\n');
+        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        return arms.Select(arm => RaceLine(arm, threshold)).ToList();
     }
 
     private static string RaceRow(RaceArmResult arm) =>
@@ -475,20 +480,14 @@ public static class ReproduceVerb
     /// <summary>The kfac reproduction under a given config (tests use a tiny one).</summary>
     public static IReadOnlyList<string> KfacReport(string outDir, KfacCartPoleConfig c)
     {
-        const string name = "kfac";
         var r = KfacCartPoleExperiment.Run(c);
-        WriteRace(outDir, name, $"{KfacCartPoleConfig.EnvId}, MLP {string.Join("×", c.Hidden)}: K-FAC npg vs CG trpo" + (c.IncludeVpg ? " vs vpg" : ""), r.Arms, c.Threshold);
-        var md = new StringBuilder();
-        md.Append("# kfac\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"{KfacCartPoleConfig.EnvId}, tanh MLP {string.Join("×", c.Hidden)} policy, the `train` defaults except: noise shrinkage off for npg and trpo, ");
-        md.Append(CultureInfo.InvariantCulture, $"K-FAC damping {G(c.KfacDamping)}. Seeds 0–{c.Seeds - 1}; each run stops at its first iteration with mean return ≥ {G(c.Threshold)} or at {c.MaxSteps} env steps (∞: never). ");
-        md.Append(CultureInfo.InvariantCulture, $"Runs queued alternating arms, {c.MaxParallelism} at a time in one process; times are wall-clock medians over all iterations of all seeds.\n\n");
-        md.Append(RaceHeader);
-        foreach (var arm in r.Arms) md.Append(RaceRow(arm)).Append('\n');
-        md.Append("\nPaper (Martens & Grosse 2015; Wu et al. 2017): K-FAC approximates the natural step at a fraction of an exact or CG solve's cost; ");
-        md.Append("neither reports numbers for CartPole with a 64×64 policy, so the comparison here is against our own CG trpo. See docs/reproductions.md.\n");
-        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
-        return r.Arms.Select(arm => RaceLine(arm, c.Threshold)).ToList();
+        string mlp = string.Join("×", c.Hidden);
+        return WriteRace(outDir, "kfac", $"{KfacCartPoleConfig.EnvId}, MLP {mlp}: K-FAC npg vs CG trpo" + (c.IncludeVpg ? " vs vpg" : ""), r.Arms, c.Threshold,
+            $"{KfacCartPoleConfig.EnvId}, tanh MLP {mlp} policy, the `train` defaults except: noise shrinkage off for npg and trpo, K-FAC damping {G(c.KfacDamping)}. " +
+            $"Seeds 0–{(c.Seeds - 1).ToString(CultureInfo.InvariantCulture)}; each run stops at its first iteration with mean return ≥ {G(c.Threshold)} or at {c.MaxSteps.ToString(CultureInfo.InvariantCulture)} env steps (∞: never). " +
+            $"Runs queued alternating arms, {c.MaxParallelism.ToString(CultureInfo.InvariantCulture)} at a time in one process; times are wall-clock medians over all iterations of all seeds.",
+            "(Martens & Grosse 2015; Wu et al. 2017): K-FAC approximates the natural step at a fraction of an exact or CG solve's cost; " +
+            "neither reports numbers for CartPole with a 64×64 policy, so the comparison here is against our own CG trpo. See docs/reproductions.md.");
     }
 
     private static IReadOnlyList<string> RunNac(string outDir) => NacReport(outDir, new NacCartPoleConfig());
@@ -496,18 +495,11 @@ public static class ReproduceVerb
     /// <summary>The nac reproduction under a given config (tests use a tiny one).</summary>
     public static IReadOnlyList<string> NacReport(string outDir, NacCartPoleConfig c)
     {
-        const string name = "nac";
         var r = NacCartPoleExperiment.Run(c);
-        WriteRace(outDir, name, $"{NacCartPoleConfig.EnvId}, linear softmax: episodic natural actor-critic vs npg", r.Arms, c.Threshold);
-        var md = new StringBuilder();
-        md.Append("# nac\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"{NacCartPoleConfig.EnvId}, linear softmax policy, the `train` defaults (npg: noise shrinkage off). Seeds 0–{c.Seeds - 1}; ");
-        md.Append(CultureInfo.InvariantCulture, $"each run stops at its first iteration with mean return ≥ {G(c.Threshold)} or at {c.MaxSteps} env steps (∞: never).\n\n");
-        md.Append(RaceHeader);
-        foreach (var arm in r.Arms) md.Append(RaceRow(arm)).Append('\n');
-        md.Append("\nPaper (Peters & Schaal 2008): their cart-pole numbers could not be retrieved with the search tools available; CartPole-v1 ");
-        md.Append("(two discrete forces, reward 1 per step, 500-step limit) is not their task. See docs/reproductions.md for what was searched.\n");
-        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
-        return r.Arms.Select(arm => RaceLine(arm, c.Threshold)).ToList();
+        return WriteRace(outDir, "nac", $"{NacCartPoleConfig.EnvId}, linear softmax: episodic natural actor-critic vs npg", r.Arms, c.Threshold,
+            $"{NacCartPoleConfig.EnvId}, linear softmax policy, the `train` defaults (npg: noise shrinkage off). Seeds 0–{(c.Seeds - 1).ToString(CultureInfo.InvariantCulture)}; " +
+            $"each run stops at its first iteration with mean return ≥ {G(c.Threshold)} or at {c.MaxSteps.ToString(CultureInfo.InvariantCulture)} env steps (∞: never).",
+            "(Peters & Schaal 2008): their cart-pole numbers could not be retrieved with the search tools available; CartPole-v1 " +
+            "(two discrete forces, reward 1 per step, 500-step limit) is not their task. See docs/reproductions.md for what was searched.");
     }
 }
