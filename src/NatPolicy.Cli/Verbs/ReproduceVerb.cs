@@ -30,6 +30,8 @@ public static class ReproduceVerb
         new("invariance", "Amari/Kakade: vpg vs npg on CartPole under badly conditioned feature scalings (5 seeds)", RunInvariance),
         new("gaussian-metric", "Salimbeni et al. (2018): Euclidean vs KL distances of Gaussians; natural vs vanilla gradient fitting a Gaussian in three parameterisations", RunGaussianMetric),
         new("invariance-lockstep", "The lockstep policy gap under diagonal, dense and nonlinear reparameterisations: npg vs vanilla and diagonal-Fisher controls, a λ sweep (30 seeds)", RunInvarianceLockstep),
+        new("kfac", "Martens & Grosse (2015): K-FAC npg vs CG trpo vs vpg on CartPole-v1, MLP 64×64, env steps to 475 and seconds per iteration (10 seeds)", RunKfac),
+        new("nac", "Peters & Schaal (2008): episodic natural actor-critic vs npg on CartPole-v1, linear softmax, env steps to 475 (10 seeds)", RunNac),
     ];
 
     public const string Summary = "Re-run a classic natural-gradient result (kakade-twostate, kakade-lqr, empirical-fisher, invariance, ...)";
@@ -438,5 +440,68 @@ public static class ReproduceVerb
         AtomicFile.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
         return arms.Select(arm =>
             $"{arm.Fisher,-9} Fisher: median steps to {G(c.Threshold)} = {Steps(arm.Summary.MedianSteps)} ({arm.Summary.StepsToThreshold.Count(double.IsFinite)}/{c.Seeds} reached), sd (reached) {Steps(arm.Summary.StdStepsReached)}, final return {G(arm.Summary.MeanFinalReturn)} ± {G(arm.Summary.StdFinalReturn)}").ToList();
+    }
+
+    // ---------------------------------------------------------------- kfac, nac (threshold races)
+    /// <summary>Writes a threshold race's CSV, figure and report.md (heading, <paramref name="setup"/>, the table, <paramref name="paper"/>); returns the lines to print.</summary>
+    private static IReadOnlyList<string> WriteRace(string outDir, string name, string title, IReadOnlyList<RaceArmResult> arms, double threshold, string setup, string paper)
+    {
+        WriteCsv(Path.Combine(outDir, name + ".csv"), "arm,seed,iteration,env_steps,return_mean,iteration_seconds,update_seconds",
+            arms.SelectMany(arm => arm.Runs.SelectMany((run, seed) => run.Curve.EnvSteps.Select((steps, i) => new object[]
+                { arm.Label, seed, i + 1, (double)steps, run.Curve.Returns[i], run.IterationSeconds[i], run.UpdateSeconds[i] }))));
+        var curves = arms.SelectMany((arm, a) => arm.Runs.Select((run, i) =>
+            new Series(i == 0 ? arm.Label + " (one line per seed)" : null, run.Curve.EnvSteps.Select(x => (double)x).ToArray(), run.Curve.Returns)
+            { Color = FigureWriter.Palette[a % FigureWriter.Palette.Count], Thickness = 1, Dashed = a == 1 })).ToArray();
+        var times = arms.SelectMany((arm, a) => arm.Runs.Select((run, i) =>
+            new Series(i == 0 ? arm.Label : null, run.Curve.EnvSteps.Select(x => (double)x).ToArray(), run.UpdateSeconds)
+            { Color = FigureWriter.Palette[a % FigureWriter.Palette.Count], Thickness = 1, Markers = true, Dashed = a == 1 })).ToArray();
+        FigureWriter.Save(new Figure(
+            new Panel($"every seed, stopped at its first return ≥ {G(threshold)}", "env steps", "return (per iteration)", curves)
+            { YMin = 0, YMax = 520, Legend = LegendPlacement.TopLeft, ReferenceLines = [new ReferenceLine(threshold, G(threshold))] },
+            new Panel("update phase per iteration", "env steps", "seconds", times) { YMin = 0, Legend = LegendPlacement.TopLeft })
+        { Title = title }, Path.Combine(outDir, name));
+        var md = new StringBuilder().Append("# ").Append(name).Append("\n\n").Append(setup).Append("\n\n").Append(RaceHeader);
+        foreach (var arm in arms) md.Append(RaceRow(arm)).Append('\n');
+        md.Append("\nPaper ").Append(paper).Append('\n');
+        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        return arms.Select(arm => RaceLine(arm, threshold)).ToList();
+    }
+
+    private static string RaceRow(RaceArmResult arm) =>
+        $"| {arm.Label} | {arm.Summary.StepsToThreshold.Count(double.IsFinite)}/{arm.Runs.Count} | {Steps(arm.Summary.MedianSteps)} | " +
+        $"{string.Join(", ", arm.Summary.StepsToThreshold.Select(Steps))} | {G(arm.MedianUpdateSeconds)} | {G(arm.MedianIterationSeconds)} |";
+
+    private const string RaceHeader = "| arm | reached | median env steps to threshold | per seed | update s / iteration (median) | s / iteration (median) |\n|---|---|---|---|---|---|\n";
+
+    private static string RaceLine(RaceArmResult arm, double threshold) =>
+        $"{arm.Label,-20}: median env steps to {G(threshold)} = {Steps(arm.Summary.MedianSteps)} ({arm.Summary.StepsToThreshold.Count(double.IsFinite)}/{arm.Runs.Count} reached); " +
+        $"median s per update {G(arm.MedianUpdateSeconds)}, per iteration {G(arm.MedianIterationSeconds)}";
+
+    private static IReadOnlyList<string> RunKfac(string outDir) => KfacReport(outDir, new KfacCartPoleConfig());
+
+    /// <summary>The kfac reproduction under a given config (tests use a tiny one).</summary>
+    public static IReadOnlyList<string> KfacReport(string outDir, KfacCartPoleConfig c)
+    {
+        var r = KfacCartPoleExperiment.Run(c);
+        string mlp = string.Join("×", c.Hidden);
+        return WriteRace(outDir, "kfac", $"{KfacCartPoleConfig.EnvId}, MLP {mlp}: K-FAC npg vs CG trpo" + (c.IncludeVpg ? " vs vpg" : ""), r.Arms, c.Threshold,
+            $"{KfacCartPoleConfig.EnvId}, tanh MLP {mlp} policy, the `train` defaults except: noise shrinkage off for npg and trpo, K-FAC damping {G(c.KfacDamping)}. " +
+            $"Seeds 0–{(c.Seeds - 1).ToString(CultureInfo.InvariantCulture)}; each run stops at its first iteration with mean return ≥ {G(c.Threshold)} or at {c.MaxSteps.ToString(CultureInfo.InvariantCulture)} env steps (∞: never). " +
+            $"Runs queued alternating arms, {c.MaxParallelism.ToString(CultureInfo.InvariantCulture)} at a time in one process; times are wall-clock medians over all iterations of all seeds.",
+            "(Martens & Grosse 2015; Wu et al. 2017): K-FAC approximates the natural step at a fraction of an exact or CG solve's cost; " +
+            "neither reports numbers for CartPole with a 64×64 policy, so the comparison here is against our own CG trpo. See docs/reproductions.md.");
+    }
+
+    private static IReadOnlyList<string> RunNac(string outDir) => NacReport(outDir, new NacCartPoleConfig());
+
+    /// <summary>The nac reproduction under a given config (tests use a tiny one).</summary>
+    public static IReadOnlyList<string> NacReport(string outDir, NacCartPoleConfig c)
+    {
+        var r = NacCartPoleExperiment.Run(c);
+        return WriteRace(outDir, "nac", $"{NacCartPoleConfig.EnvId}, linear softmax: episodic natural actor-critic vs npg", r.Arms, c.Threshold,
+            $"{NacCartPoleConfig.EnvId}, linear softmax policy, the `train` defaults (npg: noise shrinkage off). Seeds 0–{(c.Seeds - 1).ToString(CultureInfo.InvariantCulture)}; " +
+            $"each run stops at its first iteration with mean return ≥ {G(c.Threshold)} or at {c.MaxSteps.ToString(CultureInfo.InvariantCulture)} env steps (∞: never).",
+            "(Peters & Schaal 2008): their cart-pole numbers could not be retrieved with the search tools available; CartPole-v1 " +
+            "(two discrete forces, reward 1 per step, 500-step limit) is not their task. See docs/reproductions.md for what was searched.");
     }
 }
