@@ -20,6 +20,12 @@ public interface IPolicy
     void GetParameters(Span<double> theta);
     void SetParameters(ReadOnlySpan<double> theta);
 
+    /// <summary>
+    /// Why the policy with parameters <paramref name="theta"/> cannot be trusted to act (its samples could be
+    /// non-finite), or null when it can. The trainer refuses an update that lands on such a θ.
+    /// </summary>
+    string? Unusable(ReadOnlySpan<double> theta) => null;
+
     /// <summary>Draws a ~ π_θ(·|s) into <paramref name="action"/>.</summary>
     void Sample(ReadOnlySpan<double> observation, Rng rng, Span<double> action);
 

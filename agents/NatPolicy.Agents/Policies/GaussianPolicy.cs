@@ -30,6 +30,21 @@ public sealed class GaussianPolicy : ParametricPolicy
     /// <summary>θ[P_f, P): the log standard deviations.</summary>
     public ReadOnlySpan<double> LogStd => Parameters[FeatureParameterCount..];
 
+    /// <summary>
+    /// The largest log σ an update may reach: σ = e²⁰ ≈ 4.9·10⁸ is far beyond any classic-control action scale, and
+    /// below it μ + σ·ε stays finite for every finite μ and ε the sampler draws (overflow needs log σ ≳ 709).
+    /// </summary>
+    public const double MaxLogStd = 20;
+
+    /// <inheritdoc/>
+    public override string? Unusable(ReadOnlySpan<double> theta)
+    {
+        foreach (double logStd in theta[FeatureParameterCount..])
+            if (!(logStd <= MaxLogStd))
+                return $"log σ {Core.Fmt.G(logStd)} above {Core.Fmt.G(MaxLogStd)} (Gaussian samples could overflow)";
+        return null;
+    }
+
     private protected override double HeadParameterFisher => LogStdFisher;
 
     /// <summary>Writes the configured initial log σ into the head part of <paramref name="theta"/>.</summary>

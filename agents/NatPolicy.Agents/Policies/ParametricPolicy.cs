@@ -53,6 +53,9 @@ public abstract class ParametricPolicy : IDifferentiablePolicy
     /// <summary>Per-entry Fisher of the head's own parameters (Gaussian log σ: 2); they do not couple with anything else.</summary>
     private protected virtual double HeadParameterFisher => 0;
 
+    /// <inheritdoc/>
+    public virtual string? Unusable(ReadOnlySpan<double> theta) => null;
+
     private ReadOnlySpan<double> FeatureTheta(ReadOnlySpan<double> theta) => theta[..FeatureParameterCount];
     private ReadOnlySpan<double> HeadTheta(ReadOnlySpan<double> theta) => theta[FeatureParameterCount..];
 

@@ -84,11 +84,15 @@ public sealed class Trainer : ISnapshotable
         _policy.GetParameters(_thetaAfter);
         double kl = result.Accepted ? _policy.MeanKl(_thetaBefore, _thetaAfter, _buffer.Observations, _buffer.Count) : 0.0;
         // Fail safe: an accepted step whose θ or KL is not finite is rejected, leaving θ bit-identical.
-        if (result.Accepted && (!AllFinite(_thetaAfter) || !double.IsFinite(kl)))
+        // Likewise a step to a θ the policy cannot act with (a Gaussian σ so large its samples could overflow).
+        string? unsafeStep = !result.Accepted ? null
+            : !AllFinite(_thetaAfter) ? "non-finite parameters after the step"
+            : !double.IsFinite(kl) ? "non-finite KL after the step"
+            : _policy.Unusable(_thetaAfter);
+        if (unsafeStep is not null)
         {
             _policy.SetParameters(_thetaBefore);
-            result = UpdateResult.Rejected(!AllFinite(_thetaAfter) ? "non-finite parameters after the step" : "non-finite KL after the step",
-                result.CgIterations, result.CgResidual, result.LineSearchSteps);
+            result = UpdateResult.Rejected(unsafeStep, result.CgIterations, result.CgResidual, result.LineSearchSteps);
             kl = 0.0;
         }
 

@@ -164,14 +164,18 @@ public static class CompareVerb
         return budgets;
     }
 
-    /// <summary>Runs a library call, turning its one-line refusals into usage errors (exit 2).</summary>
+    /// <summary>
+    /// Runs a library call, turning its one-line refusals into usage errors (exit 2). A failure of the surroundings
+    /// (<see cref="IOException"/>, <see cref="UnauthorizedAccessException"/>) passes through to <see cref="Cli.Fail"/>,
+    /// which makes it exit 1.
+    /// </summary>
     internal static T Library<T>(Func<T> call)
     {
         try
         {
             return call();
         }
-        catch (Exception e) when (e is ComparisonException or RunException or FormatException or ConfigException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ComparisonException or RunException or FormatException or ConfigException)
         {
             throw new UsageException(e.Message);
         }

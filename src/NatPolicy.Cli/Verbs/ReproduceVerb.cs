@@ -463,7 +463,7 @@ public static class ReproduceVerb
         var md = new StringBuilder().Append("# ").Append(name).Append("\n\n").Append(setup).Append("\n\n").Append(RaceHeader);
         foreach (var arm in arms) md.Append(RaceRow(arm)).Append('\n');
         md.Append("\nPaper ").Append(paper).Append('\n');
-        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        AtomicFile.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
         return arms.Select(arm => RaceLine(arm, threshold)).ToList();
     }
 
