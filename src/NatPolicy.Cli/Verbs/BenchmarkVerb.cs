@@ -33,11 +33,14 @@ public static class BenchmarkVerb
         {
             var clock = Stopwatch.StartNew();
             Benchmark benchmark;
+            RunFolderLock? hold = null;
+            using var owner = new CompareVerb.Releaser(() => hold?.Dispose());
             if (p.GetValue(resume) is { } resumeDir)
             {
                 OutputPath.Check("--resume", resumeDir, folder: true);
                 foreach (var o in new Option[] { envs, algos, seeds, firstSeed, outDir, evalEpisodes, force })
                     if (p.Given(o)) throw new UsageException($"--resume finishes the benchmark as benchmark.json records it; {o.Name} cannot be combined with it");
+                hold = RunFolderLock.Acquire(resumeDir, create: false);
                 benchmark = CompareVerb.Library(() => Benchmark.Open(resumeDir));
             }
             else
@@ -48,6 +51,7 @@ public static class BenchmarkVerb
                 if (envList.Distinct().Count() != envList.Length) throw new UsageException("--envs: an env is listed twice");
                 var algoList = CompareVerb.Algos(p.GetValue(algos)!, "--algos");
                 var seedList = CompareVerb.Seeds(p.GetValue(seeds)!.Value, p.GetValue(firstSeed) ?? 0);
+                hold = RunFolderLock.Acquire(p.GetValue(outDir)!);
                 benchmark = CompareVerb.Library(() => Benchmark.Create(p.GetValue(outDir)!, envList, algoList, seedList,
                     (env, algo, seed) => ConfigResolver.Resolve(env, algo, null, null, [("seed", seed.ToString(CultureInfo.InvariantCulture))]),
                     CompareVerb.Evaluation(p.GetValue(evalEpisodes)!.Value), p.GetValue(force)));

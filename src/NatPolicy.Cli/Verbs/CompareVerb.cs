@@ -127,7 +127,7 @@ public static class CompareVerb
     }
 
     /// <summary>Runs an action when disposed (releases a lock taken later in the same scope).</summary>
-    private sealed class Releaser(Action release) : IDisposable
+    internal sealed class Releaser(Action release) : IDisposable
     {
         public void Dispose() => release();
     }
