@@ -120,7 +120,7 @@ public sealed partial class FaultTests(FaultTests.Inputs inputs) : IDisposable, 
         var results = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
         {
             go.Wait();
-            return Run(Train(Dir("shared")));
+            return Run(Train(Dir("contended")));
         })).ToArray();
         go.Set();
         var done = results.Select(t => t.Result).ToArray();
@@ -131,8 +131,8 @@ public sealed partial class FaultTests(FaultTests.Inputs inputs) : IDisposable, 
             AssertOneLine(r, 2);
             Assert.Matches("in use by another natpolicy process|already holds a run", r.Err);
         }
-        Assert.Equal(Rows(Dir("alone")), Rows(Dir("shared")));
-        Assert.Equal(File.ReadAllText(Path.Combine(Dir("alone"), RunFolder.PolicyFile)), File.ReadAllText(Path.Combine(Dir("shared"), RunFolder.PolicyFile)));
+        Assert.Equal(Rows(Dir("alone")), Rows(Dir("contended")));
+        Assert.Equal(File.ReadAllText(Path.Combine(Dir("alone"), RunFolder.PolicyFile)), File.ReadAllText(Path.Combine(Dir("contended"), RunFolder.PolicyFile)));
     }
 
     [Fact]
