@@ -33,7 +33,8 @@ public static class OutputPath
             existing = Path.GetDirectoryName(existing);
         }
         if (existing is null) return;
-        string probe = Path.Combine(existing, $".natpolicy-write-probe-{Environment.ProcessId}");
+        // Unique per call, not per process: two checks at once in one process (threads, library callers) must not collide.
+        string probe = Path.Combine(existing, $".natpolicy-write-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
             using (File.Create(probe, 1, FileOptions.DeleteOnClose)) { }
