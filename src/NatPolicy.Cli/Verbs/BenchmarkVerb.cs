@@ -41,7 +41,7 @@ public static class BenchmarkVerb
                 foreach (var o in new Option[] { envs, algos, seeds, firstSeed, outDir, evalEpisodes, force })
                     if (p.Given(o)) throw new UsageException($"--resume finishes the benchmark as benchmark.json records it; {o.Name} cannot be combined with it");
                 hold = RunFolderLock.Acquire(resumeDir, create: false);
-                benchmark = CompareVerb.Library(() => Benchmark.Open(resumeDir));
+                benchmark = Benchmark.Open(resumeDir);
             }
             else
             {
@@ -52,9 +52,9 @@ public static class BenchmarkVerb
                 var algoList = CompareVerb.Algos(p.GetValue(algos)!, "--algos");
                 var seedList = CompareVerb.Seeds(p.GetValue(seeds)!.Value, p.GetValue(firstSeed) ?? 0);
                 hold = RunFolderLock.Acquire(p.GetValue(outDir)!);
-                benchmark = CompareVerb.Library(() => Benchmark.Create(p.GetValue(outDir)!, envList, algoList, seedList,
+                benchmark = Benchmark.Create(p.GetValue(outDir)!, envList, algoList, seedList,
                     (env, algo, seed) => ConfigResolver.Resolve(env, algo, null, null, [("seed", seed.ToString(CultureInfo.InvariantCulture))]),
-                    CompareVerb.Evaluation(p.GetValue(evalEpisodes)!.Value), p.GetValue(force)));
+                    CompareVerb.Evaluation(p.GetValue(evalEpisodes)!.Value), p.GetValue(force));
             }
             return RunAndSummarise(benchmark, p.GetValue(jobs) ?? Environment.ProcessorCount, p.GetValue(quiet), stdout, clock);
         });
@@ -67,7 +67,7 @@ public static class BenchmarkVerb
         var index = all.Select((x, i) => (x, i)).ToDictionary(p => (p.x.Comparison, p.x.Cell), p => p.i);
         var progress = CompareProgress.Create(stdout, all.Select(x => $"{x.Comparison.Manifest.EnvId} {x.Cell.Label}").ToArray(),
             all.Select(x => x.Cell.TotalSteps).ToArray(), quiet);
-        progress.Run(report => CompareVerb.Library(() =>
+        progress.Run(report =>
         {
             benchmark.Run(jobs, (c, k, row) =>
             {
@@ -75,10 +75,9 @@ public static class BenchmarkVerb
                 if (row is null) Figures.SaveLearningCurve(c.CellFolder(cell));
                 report(index[(c, cell)], row);
             });
-            return 0;
-        }));
+        });
 
-        var summaries = CompareVerb.Library(benchmark.Summarise);
+        var summaries = benchmark.Summarise();
         for (int i = 0; i < summaries.Count; i++) Figures.SaveComparison(benchmark.Comparisons[i].Dir, summaries[i]);
         if (!quiet)
         {

@@ -52,7 +52,7 @@ public static class CompareVerb
                 OutputPath.Check("--resume", resumeDir, folder: true);
                 if (!Directory.Exists(resumeDir)) throw new UsageException($"--resume {resumeDir}: folder does not exist, so there is no comparison to finish");
                 hold = RunFolderLock.Acquire(resumeDir, create: false);
-                comparison = Library(() => Comparison.Open(resumeDir));
+                comparison = Comparison.Open(resumeDir);
             }
             else
             {
@@ -69,7 +69,7 @@ public static class CompareVerb
                 OutputPath.Check("--out", dir, folder: true);
                 foreach (var c in configs) RunComponents.Check(c);
                 hold = RunFolderLock.Acquire(dir);
-                comparison = Library(() => Comparison.Create(dir, limit, configs, Evaluation(p.GetValue(evalEpisodes)!.Value), p.GetValue(force)));
+                comparison = Comparison.Create(dir, limit, configs, Evaluation(p.GetValue(evalEpisodes)!.Value), p.GetValue(force));
             }
             return RunAndSummarise(comparison, p.GetValue(jobs) ?? Environment.ProcessorCount, p.GetValue(quiet), stdout, clock);
         });
@@ -80,17 +80,16 @@ public static class CompareVerb
     {
         var cells = comparison.Manifest.Cells;
         var progress = CompareProgress.Create(stdout, cells.Select(c => c.Label).ToArray(), cells.Select(c => c.TotalSteps).ToArray(), quiet);
-        progress.Run(report => Library(() =>
+        progress.Run(report =>
         {
             comparison.Run(jobs, (k, row) =>
             {
                 if (row is null) Figures.SaveLearningCurve(comparison.CellFolder(cells[k]));
                 report(k, row);
             });
-            return 0;
-        }));
+        });
 
-        var summary = Library(() => ComparisonSummary.Write(comparison));
+        var summary = ComparisonSummary.Write(comparison);
         Figures.SaveComparison(comparison.Dir, summary);
         if (!quiet)
         {
@@ -162,22 +161,5 @@ public static class CompareVerb
             if (!budgets.TryAdd(kv[0], steps)) throw new UsageException($"--steps-for: {kv[0]} is given twice");
         }
         return budgets;
-    }
-
-    /// <summary>
-    /// Runs a library call, turning its one-line refusals into usage errors (exit 2). A failure of the surroundings
-    /// (<see cref="IOException"/>, <see cref="UnauthorizedAccessException"/>) passes through to <see cref="Cli.Fail"/>,
-    /// which makes it exit 1.
-    /// </summary>
-    internal static T Library<T>(Func<T> call)
-    {
-        try
-        {
-            return call();
-        }
-        catch (Exception e) when (e is ComparisonException or RunException or FormatException or ConfigException)
-        {
-            throw new UsageException(e.Message);
-        }
     }
 }

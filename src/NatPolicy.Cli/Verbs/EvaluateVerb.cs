@@ -35,15 +35,7 @@ public static class EvaluateVerb
         OutputPath.Check("--record", recordPath, folder: false);
         if (Directory.Exists(path)) path = Path.Combine(path, RunFolder.PolicyFile);
 
-        PolicyFile file;
-        try
-        {
-            file = PolicyFile.Load(path);
-        }
-        catch (FormatException e)
-        {
-            throw new UsageException(e.Message);
-        }
+        var file = PolicyFile.Load(path); // a malformed file is a FormatException: exit 2 at Cli.Fail
         string envId = envFlag ?? file.EnvId;
         ConfigResolver.CheckEnv(envId);
         var env = EnvRegistry.Make(envId);

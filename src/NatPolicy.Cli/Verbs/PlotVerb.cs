@@ -47,18 +47,18 @@ public static class PlotVerb
             if (diagnostics)
             {
                 string path = outPath ?? Beside(folders, "diagnostics");
-                written = CompareVerb.Library(() => ColumnFigures.Save(ColumnFigures.Diagnostics(folders, request), path));
+                written = ColumnFigures.Save(ColumnFigures.Diagnostics(folders, request), path);
             }
             else if (y is not null || x is not null || p.Given(smoothOption) || request.Seeds)
             {
                 if (ColumnSeries.IsEvalColumn(request.Y) && !folders.Any(d => HasEval(d)))
                     throw new UsageException($"--y {request.Y}: no eval.csv in {string.Join(", ", folders)} (train with --set eval_every=N to evaluate during training)");
                 string path = outPath ?? Beside(folders, $"{request.Y}_vs_{request.X}");
-                written = CompareVerb.Library(() => ColumnFigures.Save(new Plotting.Figure(ColumnFigures.Panel(folders, request)), path));
+                written = ColumnFigures.Save(new Plotting.Figure(ColumnFigures.Panel(folders, request)), path);
             }
             else
             {
-                written = CompareVerb.Library(() => Figures.Plot(folders, outPath));
+                written = Figures.Plot(folders, outPath);
             }
             stdout.WriteLine($"wrote {written}.png and {written}.svg");
             return 0;

@@ -28,32 +28,26 @@ public static class RenderVerb
             if (Directory.Exists(path)) path = Path.Combine(path, RunFolder.PolicyFile);
             string? env = p.GetValue(envOption);
             if (env is not null) ConfigResolver.CheckEnv(env);
-            var episode = CompareVerb.Library(() =>
+            EpisodeRender episode;
+            try
             {
-                try
-                {
-                    return EpisodeRender.Run(PolicyFile.Load(path), env, p.GetValue(seedOption) ?? 0);
-                }
-                catch (Exception e) when (e is ArgumentException or InvalidDataException)
-                {
-                    throw new UsageException($"{path}: {e.Message.Split('\n')[0]}");
-                }
-            });
+                episode = EpisodeRender.Run(PolicyFile.Load(path), env, p.GetValue(seedOption) ?? 0);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidDataException)
+            {
+                throw new UsageException($"{path}: {e.Message.Split('\n')[0]}");
+            }
             var written = new List<string>();
             if (output is not null)
             {
                 string? dir = Path.GetDirectoryName(Path.GetFullPath(output));
-                CompareVerb.Library(() =>
-                {
-                    if (dir is not null) Directory.CreateDirectory(dir);
-                    RunFolder.WriteAtomic(output, episode.Svg());
-                    return 0;
-                });
+                if (dir is not null) Directory.CreateDirectory(dir);
+                RunFolder.WriteAtomic(output, episode.Svg());
                 written.Add(output);
             }
             if (frames is not null)
             {
-                int n = CompareVerb.Library(() => SceneFrames.Write(episode.Scene(), frames));
+                int n = SceneFrames.Write(episode.Scene(), frames);
                 written.Add($"{n} frames to {Path.Combine(frames, "frame_NNNNN.png")}");
             }
             stdout.WriteLine($"{episode.EnvId}: return {Options.Show(episode.Return)}, {episode.Length} steps (seed {episode.Seed}, deterministic); wrote {string.Join(" and ", written)}");

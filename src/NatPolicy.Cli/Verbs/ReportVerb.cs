@@ -18,7 +18,7 @@ public static class ReportVerb
             if (!Directory.Exists(dir)) throw new UsageException($"folder '{dir}' does not exist");
             if (HtmlReport.KindOf(dir) is null)
                 throw new UsageException($"folder '{dir}' holds no run (config.json, progress.csv), comparison (comparison.json), benchmark (benchmark.json) or sweep (sweep.json)");
-            string path = CompareVerb.Library(() => HtmlReport.Write(dir, Figures.ForReport));
+            string path = HtmlReport.Write(dir, Figures.ForReport);
             stdout.WriteLine($"wrote {path}");
             return 0;
         });

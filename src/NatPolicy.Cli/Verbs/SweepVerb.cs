@@ -41,19 +41,19 @@ public static class SweepVerb
             if (!p.GetValue(slurm))
                 foreach (var o in new Option[] { dryRun, perTask, partition, time, cpus, mem, natpolicy })
                     if (p.Given(o)) throw new UsageException($"{o.Name} applies to --slurm only");
-            var parsed = Library(() => SweepSpec.Load(p.GetValue(spec)!));
-            var sweep = Library(() => Sweep.Create(dir, parsed, p.GetValue(yes), p.GetValue(force)));
+            var parsed = SweepSpec.Load(p.GetValue(spec)!);
+            var sweep = Sweep.Create(dir, parsed, p.GetValue(yes), p.GetValue(force));
             if (p.GetValue(slurm))
             {
                 var options = new SlurmOptions(p.GetValue(natpolicy) ?? DefaultProgram(), p.GetValue(perTask)!.Value,
                     p.GetValue(partition), p.GetValue(time), p.GetValue(cpus), p.GetValue(mem));
-                var (cellsScript, aggregateScript) = Library(() => SlurmBackend.Write(sweep, options));
+                var (cellsScript, aggregateScript) = SlurmBackend.Write(sweep, options);
                 if (p.GetValue(dryRun))
                 {
                     stdout.Write(File.ReadAllText(cellsScript));
                     return 0;
                 }
-                var (array, aggregate) = Library(() => SlurmBackend.Submit(cellsScript, aggregateScript));
+                var (array, aggregate) = SlurmBackend.Submit(cellsScript, aggregateScript);
                 stdout.WriteLine($"submitted {sweep.Cells.Count.ToString(CultureInfo.InvariantCulture)} cells as job array {array} " +
                     $"({sweep.TaskCount(options.CellsPerTask).ToString(CultureInfo.InvariantCulture)} tasks) and aggregation job {aggregate} (afterok); " +
                     $"follow with: natpolicy sweep status {sweep.Dir}");
@@ -89,9 +89,9 @@ public static class SweepVerb
         foreach (var o in new Option[] { task, perTask, jobs }) command.Options.Add(o);
         command.SetAction(p =>
         {
-            var sweep = Library(() => Sweep.Open(p.GetValue(dir)!));
+            var sweep = Sweep.Open(p.GetValue(dir)!);
             int t = p.GetValue(task) ?? throw new UsageException("--task T is required");
-            var cells = Library(() => sweep.TaskCells(t, p.GetValue(perTask)!.Value));
+            var cells = sweep.TaskCells(t, p.GetValue(perTask)!.Value);
             return RunCells(sweep, cells, p.GetValue(jobs)!.Value, quiet: false, stdout, lines: true);
         });
         return command;
@@ -104,8 +104,8 @@ public static class SweepVerb
         command.Arguments.Add(dir);
         command.SetAction(p =>
         {
-            var sweep = Library(() => Sweep.Open(p.GetValue(dir)!));
-            var states = Library(sweep.Status);
+            var sweep = Sweep.Open(p.GetValue(dir)!);
+            var states = sweep.Status();
             string Count(SweepCellStatus s) => states.Count(x => x.Status == s).ToString(CultureInfo.InvariantCulture);
             stdout.WriteLine($"{states.Count.ToString(CultureInfo.InvariantCulture)} cells: {Count(SweepCellStatus.Done)} done, {Count(SweepCellStatus.Running)} running, " +
                 $"{Count(SweepCellStatus.Failed)} failed, {Count(SweepCellStatus.Pending)} pending");
@@ -126,7 +126,7 @@ public static class SweepVerb
         command.Arguments.Add(dir);
         command.SetAction(p =>
         {
-            var sweep = Library(() => Sweep.Open(p.GetValue(dir)!));
+            var sweep = Sweep.Open(p.GetValue(dir)!);
             var summary = Aggregate(sweep);
             stdout.Write(summary.Markdown());
             return 0;
@@ -142,21 +142,17 @@ public static class SweepVerb
     {
         try
         {
-            Library(() =>
-            {
-                if (lines || quiet)
-                    sweep.Run(jobs, cells, (cell, row) =>
-                    {
-                        if (row is null && !quiet) lock (stdout) stdout.WriteLine($"done {cell.Folder}");
-                    });
-                else
+            if (lines || quiet)
+                sweep.Run(jobs, cells, (cell, row) =>
                 {
-                    var progress = CompareProgress.Create(stdout, cells.Select(c => c.Folder).ToArray(), cells.Select(c => c.TotalSteps).ToArray(), quiet);
-                    var index = cells.Select((c, k) => (c, k)).ToDictionary(x => x.c.Index, x => x.k);
-                    progress.Run(report => sweep.Run(jobs, cells, (cell, row) => report(index[cell.Index], row)));
-                }
-                return 0;
-            });
+                    if (row is null && !quiet) lock (stdout) stdout.WriteLine($"done {cell.Folder}");
+                });
+            else
+            {
+                var progress = CompareProgress.Create(stdout, cells.Select(c => c.Folder).ToArray(), cells.Select(c => c.TotalSteps).ToArray(), quiet);
+                var index = cells.Select((c, k) => (c, k)).ToDictionary(x => x.c.Index, x => x.k);
+                progress.Run(report => sweep.Run(jobs, cells, (cell, row) => report(index[cell.Index], row)));
+            }
             return 0;
         }
         catch (AggregateException e)
@@ -170,7 +166,7 @@ public static class SweepVerb
     /// <summary>The summaries (library) and one figure per group.</summary>
     private static SweepSummary Aggregate(Sweep sweep)
     {
-        var summary = Library(() => SweepSummary.Write(sweep));
+        var summary = SweepSummary.Write(sweep);
         for (int g = 0; g < summary.Groups.Count; g++) Figures.SaveComparison(sweep.Comparisons[g].Dir, summary.Groups[g]);
         return summary;
     }
@@ -178,16 +174,4 @@ public static class SweepVerb
     /// <summary>This program when it is the natpolicy tool, else <c>natpolicy</c> (found on the nodes' PATH).</summary>
     private static string DefaultProgram() =>
         Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "natpolicy" ? path : "natpolicy";
-
-    private static T Library<T>(Func<T> call)
-    {
-        try
-        {
-            return CompareVerb.Library(call);
-        }
-        catch (SweepException e)
-        {
-            throw new UsageException(e.Message);
-        }
-    }
 }

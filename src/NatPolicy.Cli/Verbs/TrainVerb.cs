@@ -75,33 +75,17 @@ public static class TrainVerb
     internal static string DefaultFolder(TrainConfig c) =>
         Path.Combine("results", $"{c.EnvId}__{c.AlgoName}__s{c.Seed.ToString(CultureInfo.InvariantCulture)}");
 
-    /// <summary><see cref="Open"/> with the folder's lock released when opening fails.</summary>
+    /// <summary><see cref="TrainingRun.Open"/> with the folder's lock released when opening fails.</summary>
     private static TrainingRun OpenHeld(RunFolderLock hold, string dir, TrainConfig? config, FolderMode mode)
-    {
-        try
-        {
-            return Open(dir, config, mode);
-        }
-        catch
-        {
-            hold.Dispose();
-            throw;
-        }
-    }
-
-    internal static TrainingRun Open(string dir, TrainConfig? config, FolderMode mode)
     {
         try
         {
             return TrainingRun.Open(dir, config, mode);
         }
-        catch (RunException e)
+        catch
         {
-            throw new UsageException(e.Message);
-        }
-        catch (FormatException e)
-        {
-            throw new UsageException(e.Message);
+            hold.Dispose();
+            throw;
         }
     }
 

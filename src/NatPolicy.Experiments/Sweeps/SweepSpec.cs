@@ -235,5 +235,5 @@ public sealed record SweepSpec(
         node is YamlScalarNode { Value: { Length: > 0 } v } ? v : throw new SweepException($"{where}: expected a plain value");
 }
 
-/// <summary>A sweep spec or folder that cannot be used as asked (one line naming the file, key or cell).</summary>
-public sealed class SweepException(string message) : Exception(message);
+/// <summary>A sweep spec or folder that cannot be used as asked (one line naming the file, key or cell; exit 2).</summary>
+public sealed class SweepException(string message) : Core.InputException(message);
