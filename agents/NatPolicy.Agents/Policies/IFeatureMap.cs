@@ -31,6 +31,97 @@ public interface IFeatureMap
 
     /// <summary>Same structure (and the same fixed random features), fresh scratch.</summary>
     IFeatureMap Clone();
+
+    // ---- batches: many rows at once, the θ-independent work done once per batch ----
+
+    /// <summary>
+    /// A <see cref="FeatureBatch"/> for up to <paramref name="capacity"/> rows. Maps override it to keep what they
+    /// reuse across calls (random features, activations); the default keeps only the inputs and recomputes each row.
+    /// </summary>
+    FeatureBatch CreateBatch(int capacity) => new(capacity, InputDimension);
+
+    /// <summary>
+    /// Copies <paramref name="count"/> input rows (row-major, count × n) into <paramref name="batch"/> and does the
+    /// θ-independent work on them (e.g. random Fourier features). Later batch calls use these rows.
+    /// </summary>
+    void LoadBatch(FeatureBatch batch, ReadOnlySpan<double> inputs, int count) => batch.Load(inputs, count);
+
+    /// <summary>
+    /// outputs (count × K, row-major) = f_θ of every loaded row; keeps what <see cref="JvpBatch"/> and
+    /// <see cref="VjpBatch"/> reuse at this θ. Row r's output has the same bits as <see cref="Forward"/> on that row.
+    /// </summary>
+    void ForwardBatch(ReadOnlySpan<double> theta, FeatureBatch batch, Span<double> outputs)
+    {
+        int k = OutputDimension;
+        for (int r = 0; r < batch.Count; r++) Forward(theta, batch.Row(r), outputs.Slice(r * k, k));
+    }
+
+    /// <summary>dOutputs row r = (∂z_r/∂θ) v for every loaded row, at the θ of the last <see cref="ForwardBatch"/> on this batch (pass the same θ).</summary>
+    void JvpBatch(ReadOnlySpan<double> theta, FeatureBatch batch, ReadOnlySpan<double> v, Span<double> dOutputs)
+    {
+        int k = OutputDimension;
+        Span<double> z = stackalloc double[k];
+        for (int r = 0; r < batch.Count; r++)
+        {
+            Forward(theta, batch.Row(r), z);
+            Jvp(theta, v, dOutputs.Slice(r * k, k));
+        }
+    }
+
+    /// <summary>
+    /// gradient += Σ_r (∂z_r/∂θ)ᵀ u_r over the loaded rows (u row-major, count × K), at the θ of the last
+    /// <see cref="ForwardBatch"/> on this batch. Every entry of the gradient receives its row terms in increasing r,
+    /// as successive <see cref="Vjp"/> calls would add them.
+    /// </summary>
+    void VjpBatch(ReadOnlySpan<double> theta, FeatureBatch batch, ReadOnlySpan<double> u, Span<double> gradient)
+    {
+        int k = OutputDimension;
+        Span<double> z = stackalloc double[k];
+        for (int r = 0; r < batch.Count; r++)
+        {
+            Forward(theta, batch.Row(r), z);
+            Vjp(theta, u.Slice(r * k, k), gradient);
+        }
+    }
+}
+
+/// <summary>
+/// The rows a feature map works on as a batch (<see cref="IFeatureMap.LoadBatch"/>): their inputs (row-major,
+/// <see cref="Count"/> × n) and, in subclasses, what the map reuses across calls. Allocated once (capacity rows);
+/// no call on it allocates. Belongs to one map; not thread-safe.
+/// </summary>
+public class FeatureBatch
+{
+    private readonly double[] _inputs;
+
+    public FeatureBatch(int capacity, int inputDimension)
+    {
+        if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "a batch holds at least one row.");
+        Capacity = capacity;
+        InputDimension = inputDimension;
+        _inputs = new double[capacity * inputDimension];
+    }
+
+    public int Capacity { get; }
+    public int InputDimension { get; }
+
+    /// <summary>Rows loaded by the last <see cref="Load"/>.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>All loaded inputs, row-major (Count × n).</summary>
+    public ReadOnlySpan<double> Inputs => _inputs.AsSpan(0, Count * InputDimension);
+
+    /// <summary>Input row r.</summary>
+    public ReadOnlySpan<double> Row(int r) => _inputs.AsSpan(r * InputDimension, InputDimension);
+
+    /// <summary>Copies <paramref name="count"/> rows (1 ≤ count ≤ Capacity) in.</summary>
+    public void Load(ReadOnlySpan<double> inputs, int count)
+    {
+        if (count < 1 || count > Capacity)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"a batch of capacity {Capacity} holds 1 … {Capacity} rows.");
+        inputs[..(count * InputDimension)].CopyTo(_inputs);
+        Count = count;
+    }
 }
 
 /// <summary>Shared kernel: an affine layer y = W x + b with W (rows × cols, row-major) followed by b, stored contiguously in θ.</summary>
