@@ -91,6 +91,12 @@ public interface IPolicy
         }
     }
 
+    /// <summary>
+    /// A <see cref="PolicyBatch"/> of up to <paramref name="capacity"/> rows for evaluating this policy's batch
+    /// quantities at any θ. The default evaluates row by row; policies override it to reuse work across calls.
+    /// </summary>
+    PolicyBatch CreateBatch(int capacity) => new(this, capacity);
+
     /// <summary>Mean over the count rows of the entropy H(π_θ(·|sᵢ)) in nats.</summary>
     double MeanEntropy(ReadOnlySpan<double> observations, int count)
     {

@@ -21,9 +21,11 @@ public enum SolveStatus
 
 /// <summary>
 /// Outcome of a solve of (A + λI) x = b. <paramref name="Residual"/> is ‖b − (A + λI) x‖₂ for the returned x (for CG the
-/// recursively updated residual, which equals the true one up to rounding).
+/// recursively updated residual, which equals the true one up to rounding). <paramref name="Curvature"/> is
+/// xᵀ(A + λI)x of the returned x when the solver has it from its own quantities without another product (CG:
+/// Σₖ αₖ‖rₖ‖², exact in exact arithmetic because the search directions are (A + λI)-conjugate), NaN otherwise.
 /// </summary>
-public readonly record struct SolveResult(SolveStatus Status, int Iterations, double Residual)
+public readonly record struct SolveResult(SolveStatus Status, int Iterations, double Residual, double Curvature = double.NaN)
 {
     /// <summary>True when x is a usable (finite, possibly truncated) solution: Converged or MaxIterations.</summary>
     public bool IsUsable => Status is SolveStatus.Converged or SolveStatus.MaxIterations;
@@ -79,7 +81,8 @@ public sealed class ConjugateGradient
         b.CopyTo(r);
         b.CopyTo(p);
         double rr = bNorm2;
-        if (rr <= threshold2) return new SolveResult(SolveStatus.Converged, 0, Math.Sqrt(rr));
+        double curvature = 0; // xᵀ(A + λI)x of the current x: Σ αₖ rₖᵀrₖ (αₖ² pₖᵀ(A + λI)pₖ, the pₖ being conjugate)
+        if (rr <= threshold2) return new SolveResult(SolveStatus.Converged, 0, Math.Sqrt(rr), curvature);
 
         for (int k = 0; k < MaxIterations; k++)
         {
@@ -87,10 +90,10 @@ public sealed class ConjugateGradient
             if (damping != 0)
                 for (int i = 0; i < n; i++) ap[i] += damping * p[i];
             double pap = Dot(p, ap);
-            if (!double.IsFinite(pap)) return new SolveResult(SolveStatus.NonFinite, k, Math.Sqrt(rr));
-            if (pap <= 0) return new SolveResult(SolveStatus.NonPositiveCurvature, k, Math.Sqrt(rr));
+            if (!double.IsFinite(pap)) return new SolveResult(SolveStatus.NonFinite, k, Math.Sqrt(rr), curvature);
+            if (pap <= 0) return new SolveResult(SolveStatus.NonPositiveCurvature, k, Math.Sqrt(rr), curvature);
             double alpha = rr / pap;
-            if (!double.IsFinite(alpha)) return new SolveResult(SolveStatus.NonFinite, k, Math.Sqrt(rr));
+            if (!double.IsFinite(alpha)) return new SolveResult(SolveStatus.NonFinite, k, Math.Sqrt(rr), curvature);
 
             x.CopyTo(xGood);
             for (int i = 0; i < n; i++)
@@ -102,14 +105,15 @@ public sealed class ConjugateGradient
             if (!double.IsFinite(rrNew) || !IsFinite(x))
             {
                 xGood.CopyTo(x);
-                return new SolveResult(SolveStatus.NonFinite, k, Math.Sqrt(rr));
+                return new SolveResult(SolveStatus.NonFinite, k, Math.Sqrt(rr), curvature);
             }
-            if (rrNew <= threshold2) return new SolveResult(SolveStatus.Converged, k + 1, Math.Sqrt(rrNew));
+            curvature += alpha * rr;
+            if (rrNew <= threshold2) return new SolveResult(SolveStatus.Converged, k + 1, Math.Sqrt(rrNew), curvature);
             double beta = rrNew / rr;
             for (int i = 0; i < n; i++) p[i] = r[i] + beta * p[i];
             rr = rrNew;
         }
-        return new SolveResult(SolveStatus.MaxIterations, MaxIterations, Math.Sqrt(rr));
+        return new SolveResult(SolveStatus.MaxIterations, MaxIterations, Math.Sqrt(rr), curvature);
     }
 
     private void EnsureWorkspace(int n)

@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Double;
 using NatPolicy.Agents.Policies;
+using NatPolicy.Agents.Training;
 using NatPolicy.Core;
 
 namespace NatPolicy.Agents.Fisher;
@@ -27,14 +28,19 @@ public enum FisherKind
 /// <summary>
 /// Builds the Fisher information of a policy at its current θ over a batch (observations count×n, actions
 /// count×d, row-major; actions are used by <see cref="FisherKind.Empirical"/> only). The operator is F itself,
-/// without damping (solvers add λI). It is a snapshot: later changes of the policy's θ do not affect it. The
-/// matrix-free operator keeps a reference to the batch's observations: do not change them while using it.
+/// without damping (solvers add λI). It is a snapshot: later changes of the policy's θ do not affect it. An
+/// estimator may return the same operator object from every Build (refilled or re-aimed, so that an iteration
+/// allocates nothing): use it before the next Build on the same estimator. The matrix-free operator reads the rows
+/// of a <see cref="PolicyBatch"/>: do not reload that batch while using it.
 /// </summary>
 public interface IFisherEstimator
 {
     FisherKind Kind { get; }
 
     ILinearOperator Build(IPolicy policy, ReadOnlyMemory<double> observations, ReadOnlyMemory<double> actions, int count);
+
+    /// <summary>F at the policy's current θ over a rollout's rows; estimators override it to share the rollout's <see cref="RolloutBuffer.Rows"/>.</summary>
+    ILinearOperator Build(IPolicy policy, RolloutBuffer batch) => Build(policy, batch.Observations, batch.Actions, batch.Count);
 }
 
 public static class FisherEstimators
@@ -78,6 +84,21 @@ public static class FisherEstimators
             throw new ArgumentException($"actions hold {actions.Length} values; {count} rows of {policy.ActionSpace.Dimension} need {count * policy.ActionSpace.Dimension}.", nameof(actions));
     }
 
+    /// <summary>The estimator's dense matrix when it has dimension <paramref name="p"/>, else a new one.</summary>
+    internal static DenseFisher Reuse(ref DenseFisher? fisher, int p)
+    {
+        if (fisher is null || fisher.Dimension != p) fisher = new DenseFisher(p, new double[p * p]);
+        return fisher;
+    }
+
+    /// <summary>The estimator's own batch of <paramref name="policy"/> holding these rows (loaded only when they differ).</summary>
+    internal static PolicyBatch Load(ref PolicyBatch? own, IPolicy policy, ReadOnlySpan<double> observations, ReadOnlySpan<double> actions, int count)
+    {
+        if (own is null || !ReferenceEquals(own.Policy, policy) || own.Capacity < count) own = policy.CreateBatch(count);
+        if (!own.Holds(observations, actions, count)) own.Load(observations, actions, count);
+        return own;
+    }
+
     internal static IDifferentiablePolicy RequireDifferentiable(IPolicy policy, FisherKind kind) =>
         policy as IDifferentiablePolicy ?? throw new ArgumentException(
             $"the {kind} Fisher needs an {nameof(IDifferentiablePolicy)} (feature map + head); got {policy.GetType().Name}.", nameof(policy));
@@ -115,9 +136,19 @@ public sealed class DenseFisher : ILinearOperator
         }
     }
 
-    /// <summary>Replaces the values by (A + Aᵀ)/2 to remove rounding asymmetry.</summary>
+    /// <summary>The P×P values (row-major = column-major: symmetric), for the estimator that fills them.</summary>
+    internal Span<double> Values => _values;
+
+    /// <summary>Bumped whenever the values change (<see cref="Changed"/>), so solvers may keep a factorisation of one version.</summary>
+    public int Version { get; private set; }
+
+    /// <summary>Marks the values as changed.</summary>
+    internal void Changed() => Version++;
+
+    /// <summary>Replaces the values by (A + Aᵀ)/2 to remove rounding asymmetry (and marks them changed).</summary>
     internal void Symmetrize()
     {
+        Changed();
         int p = Dimension;
         for (int i = 0; i < p; i++)
             for (int j = i + 1; j < p; j++)
@@ -129,30 +160,59 @@ public sealed class DenseFisher : ILinearOperator
     }
 }
 
-/// <summary>F = (1/N) Σ sᵢ sᵢᵀ with sᵢ = ∇θ log π(aᵢ|sᵢ) of the sampled actions (Kakade 2002). Works for any <see cref="IPolicy"/>.</summary>
+/// <summary>
+/// F = (1/N) Σ sᵢ sᵢᵀ with sᵢ = ∇θ log π(aᵢ|sᵢ) of the sampled actions (Kakade 2002). Works for any <see cref="IPolicy"/>.
+/// Each entry is Σᵢ s_ia s_ib summed in increasing i, then multiplied by 1/N. The returned operator is this estimator's
+/// one matrix, overwritten by its next Build; nothing is allocated after the first Build of a given size.
+/// </summary>
 public sealed class EmpiricalFisherEstimator : IFisherEstimator
 {
+    private double[] _scores = [];
+    private double[] _theta = [];
+    private DenseFisher? _fisher;
+    private PolicyBatch? _own;
+
     public FisherKind Kind => FisherKind.Empirical;
 
     public ILinearOperator Build(IPolicy policy, ReadOnlyMemory<double> observations, ReadOnlyMemory<double> actions, int count)
     {
         FisherEstimators.CheckBatch(policy, observations, actions, count, needActions: true);
-        int p = policy.ParameterCount;
-        var scores = new double[count * p]; // row-major N×P = column-major P×N, i.e. Sᵀ
-        policy.Scores(observations.Span, actions.Span, count, scores);
-        MathNet.Numerics.Control.UseSingleThread();
-        var st = new DenseMatrix(p, count, scores);
-        Matrix<double> f = st.TransposeAndMultiply(st); // Sᵀ S
-        f.Multiply(1.0 / count, f);
-        var fisher = new DenseFisher(p, ((DenseMatrix)f).Values);
-        fisher.Symmetrize();
+        return Build(policy, FisherEstimators.Load(ref _own, policy, observations.Span, actions.Span, count));
+    }
+
+    public ILinearOperator Build(IPolicy policy, RolloutBuffer batch) => Build(policy, batch.Rows(policy));
+
+    private DenseFisher Build(IPolicy policy, PolicyBatch rows)
+    {
+        int p = policy.ParameterCount, count = rows.Count;
+        if (_theta.Length != p) _theta = new double[p];
+        if (_scores.Length < count * p) _scores = new double[count * p];
+        policy.GetParameters(_theta);
+        rows.Scores(_theta, _scores);
+        DenseFisher fisher = FisherEstimators.Reuse(ref _fisher, p);
+        Span<double> f = fisher.Values;
+        ReadOnlySpan<double> scores = _scores.AsSpan(0, count * p);
+        for (int a = 0; a < p; a++)
+            for (int b = a; b < p; b++)
+            {
+                double sum = 0;
+                for (int i = 0; i < count; i++) sum += scores[i * p + a] * scores[i * p + b];
+                f[a * p + b] = f[b * p + a] = sum * (1.0 / count);
+            }
+        fisher.Changed();
         return fisher;
     }
 }
 
-/// <summary>F = (1/N) Σᵢ Jᵢᵀ M(sᵢ) Jᵢ (+ 2 on log-std diagonals) formed densely: the analytic expectation over actions per state.</summary>
+/// <summary>
+/// F = (1/N) Σᵢ Jᵢᵀ M(sᵢ) Jᵢ (+ 2 on log-std diagonals) formed densely: the analytic expectation over actions per
+/// state. The returned operator is this estimator's one matrix, overwritten by its next Build; nothing is allocated
+/// after the first Build of a given size.
+/// </summary>
 public sealed class ExactFisherEstimator : IFisherEstimator
 {
+    private DenseFisher? _fisher;
+
     public FisherKind Kind => FisherKind.Exact;
 
     public ILinearOperator Build(IPolicy policy, ReadOnlyMemory<double> observations, ReadOnlyMemory<double> actions, int count)
@@ -160,44 +220,78 @@ public sealed class ExactFisherEstimator : IFisherEstimator
         IDifferentiablePolicy dp = FisherEstimators.RequireDifferentiable(policy, Kind);
         FisherEstimators.CheckBatch(policy, observations, actions, count, needActions: false);
         int p = dp.ParameterCount, n = dp.ObservationDimension;
-        var values = new double[p * p];
+        DenseFisher fisher = FisherEstimators.Reuse(ref _fisher, p);
+        Span<double> values = fisher.Values;
+        values.Clear();
         ReadOnlySpan<double> obs = observations.Span;
         for (int i = 0; i < count; i++) dp.AddExactFisher(obs.Slice(i * n, n), 1.0 / count, values);
-        var fisher = new DenseFisher(p, values);
         fisher.Symmetrize();
         return fisher;
     }
 }
 
-/// <summary>Matrix-free exact Fisher: each product costs one forward, one JVP and one VJP per state.</summary>
+/// <summary>
+/// Matrix-free exact Fisher: products through <see cref="PolicyBatch.FisherVectorProduct"/> at the θ of the Build,
+/// reusing the batch's forward pass. The returned operator is this estimator's one operator, re-aimed by its next
+/// Build; nothing is allocated after the first Build.
+/// </summary>
 public sealed class MatrixFreeFisherEstimator : IFisherEstimator
 {
+    private MatrixFreeFisher? _fisher;
+    private PolicyBatch? _own;
+
     public FisherKind Kind => FisherKind.MatrixFree;
 
     public ILinearOperator Build(IPolicy policy, ReadOnlyMemory<double> observations, ReadOnlyMemory<double> actions, int count)
     {
-        IDifferentiablePolicy dp = FisherEstimators.RequireDifferentiable(policy, Kind);
+        FisherEstimators.RequireDifferentiable(policy, Kind);
         FisherEstimators.CheckBatch(policy, observations, actions, count, needActions: false);
-        return new MatrixFreeFisher((IDifferentiablePolicy)dp.Clone(), observations, count);
+        return Build(policy, FisherEstimators.Load(ref _own, policy, observations.Span, [], count));
+    }
+
+    public ILinearOperator Build(IPolicy policy, RolloutBuffer batch)
+    {
+        FisherEstimators.RequireDifferentiable(policy, Kind);
+        return Build(policy, batch.Rows(policy));
+    }
+
+    private MatrixFreeFisher Build(IPolicy policy, PolicyBatch rows)
+    {
+        if (_fisher is null || _fisher.Dimension != policy.ParameterCount) _fisher = new MatrixFreeFisher(policy.ParameterCount);
+        _fisher.Aim(policy, rows);
+        return _fisher;
     }
 }
 
 /// <summary>
-/// v ↦ F v = (1/N) Σᵢ Jᵢᵀ M(sᵢ) Jᵢ v (+ 2 v on log-std entries) at the θ of the policy it holds, over the first
-/// <see cref="Count"/> rows of the observations. Allocates nothing per product.
+/// v ↦ F v = (1/N) Σᵢ Jᵢᵀ M(sᵢ) Jᵢ v (+ 2 v on log-std entries) over the rows of a <see cref="PolicyBatch"/>, at the θ
+/// the policy had when the operator was aimed (a copy: later changes of the policy's θ do not affect it). Allocates
+/// nothing per product.
 /// </summary>
-public sealed class MatrixFreeFisher(IDifferentiablePolicy policy, ReadOnlyMemory<double> observations, int count) : ILinearOperator
+public sealed class MatrixFreeFisher : ILinearOperator
 {
-    public IDifferentiablePolicy Policy { get; } = policy;
-    public int Count { get; } = count;
-    public int Dimension => Policy.ParameterCount;
+    private readonly double[] _theta;
+    private PolicyBatch? _rows;
 
-    public void Apply(ReadOnlySpan<double> x, Span<double> result)
+    /// <summary>An operator for policies of <paramref name="dimension"/> parameters; <see cref="Aim"/> it before use.</summary>
+    public MatrixFreeFisher(int dimension) => _theta = new double[dimension];
+
+    public int Dimension => _theta.Length;
+
+    /// <summary>The rows the products average over.</summary>
+    public PolicyBatch Rows => _rows ?? throw new InvalidOperationException("the operator has not been aimed at a batch yet.");
+
+    /// <summary>Rows in the average (N).</summary>
+    public int Count => Rows.Count;
+
+    /// <summary>Products from now on: at <paramref name="policy"/>'s current θ over <paramref name="rows"/> (one of its batches).</summary>
+    public void Aim(IPolicy policy, PolicyBatch rows)
     {
-        int n = Policy.ObservationDimension;
-        ReadOnlySpan<double> obs = observations.Span;
-        result[..Dimension].Clear();
-        double scale = 1.0 / Count;
-        for (int i = 0; i < Count; i++) Policy.AddFisherVectorProduct(obs.Slice(i * n, n), x, scale, result);
+        if (policy.ParameterCount != _theta.Length)
+            throw new ArgumentException($"this operator has dimension {_theta.Length}; the policy has {policy.ParameterCount} parameters.", nameof(policy));
+        policy.GetParameters(_theta);
+        _rows = rows;
     }
+
+    public void Apply(ReadOnlySpan<double> x, Span<double> result) => Rows.FisherVectorProduct(_theta, x, result);
 }

@@ -83,6 +83,39 @@ public interface IFeatureMap
             Vjp(theta, u.Slice(r * k, k), gradient);
         }
     }
+
+    /// <summary>
+    /// gradient += Σ_r c_r · ((∂z_r/∂θ)ᵀ u_r) over the loaded rows with c_r ≠ 0 (u row-major, count × K; c =
+    /// <paramref name="weights"/>, length count), at the θ of the last <see cref="ForwardBatch"/> on this batch. Each
+    /// row's product (∂z_r/∂θ)ᵀ u_r is rounded first, then multiplied by c_r and added, rows in increasing r: the
+    /// bits of scoring every row with <see cref="Vjp"/> into zeros and adding c_r times that score (the policy
+    /// gradient's order). The default does exactly that row by row (<see cref="Forward"/>, <see cref="Vjp"/> into
+    /// pooled scratch of length P); maps override it to reuse the batch.
+    /// </summary>
+    void WeightedVjpBatch(ReadOnlySpan<double> theta, FeatureBatch batch, ReadOnlySpan<double> u, ReadOnlySpan<double> weights,
+        Span<double> gradient)
+    {
+        int k = OutputDimension, p = ParameterCount;
+        Span<double> z = stackalloc double[k];
+        double[] rented = System.Buffers.ArrayPool<double>.Shared.Rent(p);
+        Span<double> score = rented.AsSpan(0, p);
+        try
+        {
+            for (int r = 0; r < batch.Count; r++)
+            {
+                double c = weights[r];
+                if (c == 0) continue;
+                Forward(theta, batch.Row(r), z);
+                score.Clear();
+                Vjp(theta, u.Slice(r * k, k), score);
+                for (int j = 0; j < p; j++) gradient[j] += c * score[j];
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(rented);
+        }
+    }
 }
 
 /// <summary>
@@ -167,6 +200,54 @@ internal static class Affine
             if (ui == 0) continue;
             FixedLanes.Axpy(ui, x[..cols], g.Slice(i * cols, cols));
             if (hasDx) FixedLanes.Axpy(ui, p.Slice(i * cols, cols), dx[..cols]);
+        }
+    }
+
+    // ---- the same layer over count rows of inputs x (count × cols, row-major): row r gives the bits of the
+    // single-row kernel above on x_r, and sums over rows add in increasing r ----
+
+    /// <summary>y_r = W x_r + b for every row (y: count × rows).</summary>
+    public static void ForwardRows(ReadOnlySpan<double> p, int rows, int cols, ReadOnlySpan<double> x, int count, Span<double> y)
+    {
+        for (int r = 0; r < count; r++) Forward(p, rows, cols, x.Slice(r * cols, cols), y.Slice(r * rows, rows));
+    }
+
+    /// <summary>dy_r = dW x_r + db for every row (dy: count × rows).</summary>
+    public static void TangentRows(ReadOnlySpan<double> p, ReadOnlySpan<double> dp, int rows, int cols, ReadOnlySpan<double> x, int count,
+        Span<double> dy)
+    {
+        for (int r = 0; r < count; r++) Tangent(p, dp, rows, cols, x.Slice(r * cols, cols), [], dy.Slice(r * rows, rows));
+    }
+
+    /// <summary>gW += Σ_r u_r x_rᵀ, gb += Σ_r u_r (u: count × rows).</summary>
+    public static void BackwardRows(ReadOnlySpan<double> p, int rows, int cols, ReadOnlySpan<double> x, int count,
+        ReadOnlySpan<double> u, Span<double> g)
+    {
+        for (int r = 0; r < count; r++) Backward(p, rows, cols, x.Slice(r * cols, cols), u.Slice(r * rows, rows), g, []);
+    }
+
+    /// <summary>
+    /// gW += Σ_r c_r (u_r x_rᵀ), gb += Σ_r c_r u_r over the rows with c_r ≠ 0, each entry rounded as c_r·(u_ri·x_rj)
+    /// (the row's own gradient first, then scaled), rows in increasing r; a zero u_ri leaves W's row i alone, as
+    /// <see cref="Backward"/> does.
+    /// </summary>
+    public static void WeightedBackwardRows(int rows, int cols, ReadOnlySpan<double> x, int count, ReadOnlySpan<double> u,
+        ReadOnlySpan<double> c, Span<double> g)
+    {
+        Span<double> gb = g.Slice(rows * cols, rows);
+        for (int r = 0; r < count; r++)
+        {
+            double cr = c[r];
+            if (cr == 0) continue;
+            ReadOnlySpan<double> xr = x.Slice(r * cols, cols), ur = u.Slice(r * rows, rows);
+            for (int i = 0; i < rows; i++)
+            {
+                double ui = ur[i];
+                gb[i] += cr * ui;
+                if (ui == 0) continue;
+                Span<double> gi = g.Slice(i * cols, cols);
+                for (int j = 0; j < cols; j++) gi[j] += cr * (ui * xr[j]);
+            }
         }
     }
 }

@@ -38,4 +38,19 @@ public sealed class LinearFeatureMap : IFeatureMap
         Affine.Backward(theta, OutputDimension, InputDimension, _input, u, gradient, []);
 
     public IFeatureMap Clone() => new LinearFeatureMap(InputDimension, OutputDimension);
+
+    // ---- batches: the loaded inputs are the layer's inputs; each row has the bits of the single-row calls ----
+
+    public void ForwardBatch(ReadOnlySpan<double> theta, FeatureBatch batch, Span<double> outputs) =>
+        Affine.ForwardRows(theta, OutputDimension, InputDimension, batch.Inputs, batch.Count, outputs);
+
+    public void JvpBatch(ReadOnlySpan<double> theta, FeatureBatch batch, ReadOnlySpan<double> v, Span<double> dOutputs) =>
+        Affine.TangentRows(theta, v, OutputDimension, InputDimension, batch.Inputs, batch.Count, dOutputs);
+
+    public void VjpBatch(ReadOnlySpan<double> theta, FeatureBatch batch, ReadOnlySpan<double> u, Span<double> gradient) =>
+        Affine.BackwardRows(theta, OutputDimension, InputDimension, batch.Inputs, batch.Count, u, gradient);
+
+    public void WeightedVjpBatch(ReadOnlySpan<double> theta, FeatureBatch batch, ReadOnlySpan<double> u, ReadOnlySpan<double> weights,
+        Span<double> gradient) =>
+        Affine.WeightedBackwardRows(OutputDimension, InputDimension, batch.Inputs, batch.Count, u, weights, gradient);
 }

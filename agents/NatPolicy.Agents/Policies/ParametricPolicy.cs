@@ -7,7 +7,7 @@ namespace NatPolicy.Agents.Policies;
 /// per-state distribution maths to the head (<see cref="SoftmaxPolicy"/>, <see cref="GaussianPolicy"/>).
 /// Nothing on the hot paths allocates. Not thread-safe (use <see cref="Clone"/>).
 /// </summary>
-public abstract class ParametricPolicy : IDifferentiablePolicy
+public abstract partial class ParametricPolicy : IDifferentiablePolicy
 {
     private readonly double[] _theta;
     private readonly double[] _zA;

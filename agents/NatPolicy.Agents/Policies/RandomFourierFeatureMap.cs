@@ -80,6 +80,42 @@ public sealed class RandomFourierFeatureMap : IFeatureMap
 
     public IFeatureMap Clone() => new RandomFourierFeatureMap(InputDimension, OutputDimension, Bandwidth, _projection, _phase);
 
+    // ---- batches: φ(s) of every row once in LoadBatch, then the affine layer on the stored features; each row
+    // has the bits of the single-row calls ----
+
+    /// <summary>A batch that also stores φ(s_r) of every loaded row (count × m).</summary>
+    private sealed class FeaturesBatch(int capacity, int inputDimension, int featureCount) : FeatureBatch(capacity, inputDimension)
+    {
+        public double[] Features { get; } = new double[capacity * featureCount];
+    }
+
+    public FeatureBatch CreateBatch(int capacity) => new FeaturesBatch(capacity, InputDimension, FeatureCount);
+
+    public void LoadBatch(FeatureBatch batch, ReadOnlySpan<double> inputs, int count)
+    {
+        batch.Load(inputs, count);
+        int m = FeatureCount;
+        double[] features = Stored(batch);
+        for (int r = 0; r < count; r++) Features(batch.Row(r), features.AsSpan(r * m, m));
+    }
+
+    public void ForwardBatch(ReadOnlySpan<double> theta, FeatureBatch batch, Span<double> outputs) =>
+        Affine.ForwardRows(theta, OutputDimension, FeatureCount, Stored(batch), batch.Count, outputs);
+
+    public void JvpBatch(ReadOnlySpan<double> theta, FeatureBatch batch, ReadOnlySpan<double> v, Span<double> dOutputs) =>
+        Affine.TangentRows(theta, v, OutputDimension, FeatureCount, Stored(batch), batch.Count, dOutputs);
+
+    public void VjpBatch(ReadOnlySpan<double> theta, FeatureBatch batch, ReadOnlySpan<double> u, Span<double> gradient) =>
+        Affine.BackwardRows(theta, OutputDimension, FeatureCount, Stored(batch), batch.Count, u, gradient);
+
+    public void WeightedVjpBatch(ReadOnlySpan<double> theta, FeatureBatch batch, ReadOnlySpan<double> u, ReadOnlySpan<double> weights,
+        Span<double> gradient) =>
+        Affine.WeightedBackwardRows(OutputDimension, FeatureCount, Stored(batch), batch.Count, u, weights, gradient);
+
+    private double[] Stored(FeatureBatch batch) => batch is FeaturesBatch b && b.Features.Length >= batch.Capacity * FeatureCount
+        ? b.Features
+        : throw new ArgumentException($"this batch was not created by this map's {nameof(CreateBatch)}.", nameof(batch));
+
     private static double[] DrawProjection(int n, int m, Rng rng)
     {
         if (m < 1) throw new ArgumentOutOfRangeException(nameof(m), m, "RFF feature count must be ≥ 1.");

@@ -116,6 +116,29 @@ public static class FisherSolvers
         return a;
     }
 
+    /// <summary>
+    /// a (P×P, column-major) = F + λI: a <see cref="DenseFisher"/>'s values copied, otherwise column j = F e_j by P
+    /// products (<paramref name="e"/>: scratch of length P). Returns whether every entry is finite.
+    /// </summary>
+    internal static bool DampedInto(ILinearOperator fisher, double damping, Span<double> a, Span<double> e)
+    {
+        int p = fisher.Dimension;
+        if (fisher is DenseFisher dense) dense.Values.CopyTo(a);
+        else
+        {
+            e.Clear();
+            for (int j = 0; j < p; j++)
+            {
+                e[j] = 1;
+                fisher.Apply(e, a.Slice(j * p, p));
+                e[j] = 0;
+            }
+        }
+        if (damping != 0)
+            for (int i = 0; i < p; i++) a[i * p + i] += damping;
+        return AllFinite(a[..(p * p)]);
+    }
+
     internal static double ResidualNorm(Matrix<double> a, Vector<double> x, ReadOnlySpan<double> g)
     {
         Vector<double> r = a * x;
@@ -129,30 +152,127 @@ public static class FisherSolvers
     }
 }
 
-/// <summary>Dense Cholesky solve of (F + λI) x = g. Not positive definite → <see cref="SolveStatus.NotPositiveDefinite"/>, x = 0.</summary>
+/// <summary>
+/// Dense Cholesky solve of (F + λI) x = g on the solver's own buffers (nothing allocated after the first solve of a
+/// given size). Not positive definite → <see cref="SolveStatus.NotPositiveDefinite"/>, x = 0. The factorisation of a
+/// <see cref="DenseFisher"/> is kept for further solves with the same matrix version and λ (noise shrinkage solves
+/// n more right-hand sides). Column-oriented (right-looking) factorisation A = L Lᵀ, then L y = g and Lᵀ x = y by
+/// substitution, each sum taken in the order of MathNet.Numerics' managed provider, so the bits are those of
+/// <c>Matrix.Cholesky().Solve</c>.
+/// </summary>
 public sealed class CholeskySolver : IFisherSolver
 {
+    private double[] _a = [];      // F + λI, column-major
+    private double[] _factor = []; // L in the lower triangle, column-major
+    private double[] _column = [];
+    private ILinearOperator? _factored;
+    private int _version;
+    private double _damping;
+    private SolveStatus _status;
+
     public SolverKind Kind => SolverKind.Cholesky;
 
     public SolveResult Solve(ILinearOperator fisher, double damping, ReadOnlySpan<double> g, Span<double> x)
     {
         FisherSolvers.CheckLengths(fisher, g, x, damping);
         x.Clear();
-        Matrix<double> a = FisherSolvers.Damped(fisher, damping, out bool finite);
-        if (!finite || !FisherSolvers.AllFinite(g)) return new SolveResult(SolveStatus.NonFinite, 0, double.NaN);
-        Vector<double> solution;
-        try
+        Factor(fisher, damping);
+        if (_status == SolveStatus.NonFinite || !FisherSolvers.AllFinite(g)) return new SolveResult(SolveStatus.NonFinite, 0, double.NaN);
+        if (_status != SolveStatus.Converged) return new SolveResult(_status, 0, double.NaN);
+        int p = fisher.Dimension;
+        g.CopyTo(x);
+        Substitute(_factor, p, x);
+        if (!FisherSolvers.AllFinite(x))
         {
-            solution = a.Cholesky().Solve(Vector<double>.Build.DenseOfArray(g.ToArray()));
-        }
-        catch (ArgumentException)
-        {
+            x.Clear();
             return new SolveResult(SolveStatus.NotPositiveDefinite, 0, double.NaN);
         }
-        double[] values = ((DenseVector)solution).Values;
-        if (!FisherSolvers.AllFinite(values)) return new SolveResult(SolveStatus.NotPositiveDefinite, 0, double.NaN);
-        values.CopyTo(x);
-        return new SolveResult(SolveStatus.Converged, 0, FisherSolvers.ResidualNorm(a, solution, g));
+        return new SolveResult(SolveStatus.Converged, 0, ResidualNorm(_a, p, x, g));
+    }
+
+    /// <summary>Factors F + λI unless the same version of the same dense matrix with the same λ is factored already.</summary>
+    private void Factor(ILinearOperator fisher, double damping)
+    {
+        int p = fisher.Dimension;
+        if (fisher is DenseFisher dense && ReferenceEquals(_factored, fisher) && _version == dense.Version
+            && BitConverter.DoubleToInt64Bits(_damping) == BitConverter.DoubleToInt64Bits(damping) && _a.Length == p * p)
+            return;
+        _factored = null;
+        if (_a.Length != p * p)
+        {
+            _a = new double[p * p];
+            _factor = new double[p * p];
+            _column = new double[p];
+        }
+        bool finite = FisherSolvers.DampedInto(fisher, damping, _a, _column);
+        _status = !finite ? SolveStatus.NonFinite
+            : Factorize(_a, _factor, p, _column) ? SolveStatus.Converged : SolveStatus.NotPositiveDefinite;
+        if (fisher is DenseFisher d)
+        {
+            _factored = fisher;
+            _version = d.Version;
+            _damping = damping;
+        }
+    }
+
+    /// <summary>
+    /// l (column-major) = the Cholesky factor of a: for each column j, l_jj = √(a_jj − …), the column below divided by
+    /// it, then every later column k updated by l_ik ← l_ik − l_ij·l_kj (i ≥ k). False when a pivot is not &gt; 0.
+    /// </summary>
+    private static bool Factorize(ReadOnlySpan<double> a, Span<double> l, int p, Span<double> column)
+    {
+        a[..(p * p)].CopyTo(l);
+        for (int j = 0; j < p; j++)
+        {
+            double pivot = l[j * p + j];
+            if (!(pivot > 0.0)) return false;
+            pivot = Math.Sqrt(pivot);
+            l[j * p + j] = pivot;
+            column[j] = pivot;
+            for (int i = j + 1; i < p; i++)
+            {
+                l[j * p + i] /= pivot;
+                column[i] = l[j * p + i];
+            }
+            for (int k = j + 1; k < p; k++)
+            {
+                double m = column[k];
+                for (int i = k; i < p; i++) l[k * p + i] -= column[i] * m;
+            }
+            for (int i = j + 1; i < p; i++) l[i * p + j] = 0.0;
+        }
+        return true;
+    }
+
+    /// <summary>x ← (L Lᵀ)⁻¹ x: L y = x (each sum from the nearest term back), then Lᵀ x = y.</summary>
+    private static void Substitute(ReadOnlySpan<double> l, int p, Span<double> x)
+    {
+        for (int i = 0; i < p; i++)
+        {
+            double sum = x[i];
+            for (int k = i - 1; k >= 0; k--) sum -= l[k * p + i] * x[k];
+            x[i] = sum / l[i * p + i];
+        }
+        for (int i = p - 1; i >= 0; i--)
+        {
+            double sum = x[i];
+            for (int k = i + 1; k < p; k++) sum -= l[i * p + k] * x[k];
+            x[i] = sum / l[i * p + i];
+        }
+    }
+
+    /// <summary>‖g − A x‖₂ with (A x)_i = Σ_k a_ik x_k summed in increasing k.</summary>
+    private static double ResidualNorm(ReadOnlySpan<double> a, int p, ReadOnlySpan<double> x, ReadOnlySpan<double> g)
+    {
+        double s = 0;
+        for (int i = 0; i < p; i++)
+        {
+            double ax = 0;
+            for (int k = 0; k < p; k++) ax += a[k * p + i] * x[k];
+            double d = g[i] - ax;
+            s += d * d;
+        }
+        return Math.Sqrt(s);
     }
 }
 

@@ -65,6 +65,21 @@ public sealed class RolloutBuffer
     /// <summary>Value targets Âₜ + V(sₜ).</summary>
     public double[] Returns { get; }
 
+    private PolicyBatch? _rows;
+
+    /// <summary>
+    /// The batch's rows (observations and actions) as a <see cref="PolicyBatch"/> of <paramref name="policy"/>: made
+    /// once per policy, reloaded whenever the buffer's rows differ bit for bit from the loaded ones (a refill), so
+    /// every consumer of an iteration (gradient, entropy, Fisher operator, line search, KL) shares one load and the
+    /// forward passes kept in it. The comparison costs O(T·N·(n + d)), far below one forward pass.
+    /// </summary>
+    public PolicyBatch Rows(IPolicy policy)
+    {
+        if (_rows is null || !ReferenceEquals(_rows.Policy, policy)) _rows = policy.CreateBatch(Count);
+        if (!_rows.Holds(Observations, Actions, Count)) _rows.Load(Observations, Actions, Count);
+        return _rows;
+    }
+
     public ReadOnlySpan<double> Observation(int row) => Observations.AsSpan(row * ObservationDimension, ObservationDimension);
     public ReadOnlySpan<double> Action(int row) => Actions.AsSpan(row * ActionDimension, ActionDimension);
 }

@@ -76,13 +76,13 @@ public sealed class Trainer : ISnapshotable
         FreezeNormalizerWhenDue();
         Collect();
         EstimateAdvantages();
-        double gradNorm = PolicyGradient(_gradient);
-        double entropy = MeanEntropy();
-
         _policy.GetParameters(_thetaBefore);
+        double gradNorm = PolicyGradient(_gradient);
+        double entropy = _buffer.Rows(_policy).MeanEntropy(_thetaBefore);
+
         var result = _update.Update(_policy, _buffer, _gradient);
         _policy.GetParameters(_thetaAfter);
-        double kl = result.Accepted ? _policy.MeanKl(_thetaBefore, _thetaAfter, _buffer.Observations, _buffer.Count) : 0.0;
+        double kl = result.Accepted ? _buffer.Rows(_policy).MeanKl(_thetaBefore, _thetaAfter) : 0.0;
         // Fail safe: an accepted step whose θ or KL is not finite is rejected, leaving θ bit-identical.
         // Likewise a step to a θ the policy cannot act with (a Gaussian σ so large its samples could overflow).
         string? unsafeStep = !result.Accepted ? null
@@ -209,21 +209,13 @@ public sealed class Trainer : ISnapshotable
         if (_config.NormalizeAdvantages) Advantages.Normalize(b.Advantages);
     }
 
-    /// <summary>Step 3: g = (1/N) Σᵢ Âᵢ ∇θ log π(aᵢ|sᵢ). Returns ‖g‖.</summary>
+    /// <summary>Step 3: g = (1/N) Σᵢ Âᵢ ∇θ log π(aᵢ|sᵢ) at θ = <see cref="_thetaBefore"/>, over the batch's shared rows. Returns ‖g‖.</summary>
     private double PolicyGradient(Span<double> g)
     {
-        var b = _buffer;
-        _policy.PolicyGradient(b.Observations, b.Actions, b.Advantages, b.Count, g);
+        _buffer.Rows(_policy).PolicyGradient(_thetaBefore, _buffer.Advantages, g);
         double norm = 0;
         foreach (var x in g) norm += x * x;
         return Math.Sqrt(norm);
-    }
-
-    private double MeanEntropy()
-    {
-        double h = 0;
-        for (int row = 0; row < _buffer.Count; row++) h += _policy.Entropy(_buffer.Observation(row));
-        return h / _buffer.Count;
     }
 
     /// <summary>False when the env (a user's env without <see cref="ISnapshotable"/>) cannot be saved: no checkpoints then.</summary>

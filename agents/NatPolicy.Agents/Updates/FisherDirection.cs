@@ -24,12 +24,12 @@ public sealed class FisherDirection(IFisherEstimator estimator, IFisherSolver so
 
     private double[] _fs = [];
     private double[] _groups = [];
-    private double[] _score = [];
+    private double[] _theta = [];
     private double[] _x = [];
 
     public DirectionResult Compute(IPolicy policy, RolloutBuffer batch, ReadOnlySpan<double> gradient, Span<double> direction)
     {
-        var fisher = estimator.Build(policy, batch.Observations, batch.Actions, batch.Count);
+        var fisher = estimator.Build(policy, batch);
         direction.Clear();
         double damping = Damping;
         var solve = solver.Solve(fisher, damping, gradient, direction);
@@ -37,11 +37,17 @@ public sealed class FisherDirection(IFisherEstimator estimator, IFisherSolver so
             return new DirectionResult(false, solve.Iterations, solve.Residual, double.NaN, $"solver stopped: {solve.Status}");
         if (!Vec.AllFinite(direction))
             return new DirectionResult(false, solve.Iterations, solve.Residual, double.NaN, "non-finite natural direction");
-        if (_fs.Length != direction.Length) _fs = new double[direction.Length];
-        fisher.Apply(direction, _fs);
-        double curvature = Vec.Dot(direction, _fs) + damping * Vec.Dot(direction, direction);
+        double curvature = double.IsFinite(solve.Curvature) ? solve.Curvature : Curvature(fisher, damping, direction);
         double shrink = noiseShrinkage ? SignalFraction(policy, batch, fisher, Vec.Dot(gradient, direction)) : 1.0;
         return new DirectionResult(true, solve.Iterations, solve.Residual, curvature, null, shrink, damping);
+    }
+
+    /// <summary>sᵀ(F + λI)s with one product, for solvers that do not report it (direct solves: exact as computed here).</summary>
+    private double Curvature(ILinearOperator fisher, double damping, ReadOnlySpan<double> s)
+    {
+        if (_fs.Length != s.Length) _fs = new double[s.Length];
+        fisher.Apply(s, _fs);
+        return Vec.Dot(s, _fs) + damping * Vec.Dot(s, s);
     }
 
     /// <summary>
@@ -49,7 +55,9 @@ public sealed class FisherDirection(IFisherEstimator estimator, IFisherSolver so
     /// independent, so g = Σᵢ gᵢ with gᵢ the copy's share of the gradient, E gᵢ = μ/n. With the metric M = (F + λI)⁻¹,
     /// T = gᵀMg and Q = Σᵢ gᵢᵀMgᵢ have E T = μᵀMμ + Z and E Q = μᵀMμ/n + Z (Z: the noise, Σᵢ E eᵢᵀMeᵢ), so
     /// Ẑ = (nQ − T)/(n − 1) and f = n(T − Q)/((n − 1)T), clipped to [0, 1]. f ≈ 1 when the copies agree, ≈ 0 when
-    /// the batch gradient is no larger than its own noise. Costs n extra solves. 1 when n &lt; 2 or T is not positive.
+    /// the batch gradient is no larger than its own noise. Costs n extra solves (on the same operator: products reuse
+    /// the batch's forward pass, a dense solver its factorisation) and one pass of per-copy score sums
+    /// (<see cref="PolicyBatch.ScoreSums"/> over <see cref="RolloutBuffer.Rows"/>). 1 when n &lt; 2 or T is not positive.
     /// </summary>
     /// <param name="total">T = gᵀ(F + λI)⁻¹g, computed from the solved direction.</param>
     public double SignalFraction(IPolicy policy, RolloutBuffer batch, ILinearOperator fisher, double total)
@@ -59,16 +67,11 @@ public sealed class FisherDirection(IFisherEstimator estimator, IFisherSolver so
         if (_groups.Length != n * p)
         {
             _groups = new double[n * p];
-            _score = new double[p];
+            _theta = new double[p];
             _x = new double[p];
         }
-        Array.Clear(_groups);
-        for (int row = 0; row < batch.Count; row++)
-        {
-            policy.Score(batch.Observation(row), batch.Action(row), _score);
-            var gi = _groups.AsSpan((row % n) * p, p);
-            Vec.Axpy(gi, batch.Advantages[row] / batch.Count, _score, gi);
-        }
+        policy.GetParameters(_theta);
+        batch.Rows(policy).ScoreSums(_theta, batch.Advantages, n, _groups);
         double q = 0;
         for (int i = 0; i < n; i++)
         {

@@ -19,6 +19,7 @@ public sealed class LevenbergMarquardtUpdate : IPolicyUpdate
     private readonly double _factor, _min, _max;
     private readonly double[] _thetaOld;
     private readonly double[] _thetaNew;
+    private readonly SurrogateObjective _objective = new();
 
     /// <param name="inner">A natural or trust-region update that computes its direction with <paramref name="direction"/>.</param>
     /// <param name="factor">ω &gt; 1.</param>
@@ -47,7 +48,8 @@ public sealed class LevenbergMarquardtUpdate : IPolicyUpdate
         policy.GetParameters(_thetaNew);
         double predicted = 0;
         for (int k = 0; k < _thetaNew.Length; k++) predicted += gradient[k] * (_thetaNew[k] - _thetaOld[k]);
-        double actual = new SurrogateObjective(policy, batch, _thetaOld).SurrogateImprovement(_thetaNew);
+        _objective.Aim(policy, batch, _thetaOld);
+        double actual = _objective.SurrogateImprovement(_thetaNew);
         policy.SetParameters(_thetaNew);
         double rho = actual / predicted;
         if (!(predicted > 0) || !double.IsFinite(rho)) return result;

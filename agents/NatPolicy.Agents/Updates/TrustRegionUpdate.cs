@@ -18,6 +18,7 @@ public sealed class TrustRegionUpdate : IPolicyUpdate
     private readonly double[] _s;
     private readonly double[] _thetaOld;
     private readonly double[] _candidate;
+    private readonly SurrogateObjective _objective = new();
 
     public TrustRegionUpdate(int parameterCount, INaturalDirection direction, BacktrackingLineSearch lineSearch, double maxKl)
     {
@@ -37,8 +38,8 @@ public sealed class TrustRegionUpdate : IPolicyUpdate
         for (int k = 0; k < _s.Length; k++) _s[k] *= beta;
 
         policy.GetParameters(_thetaOld);
-        var objective = new SurrogateObjective(policy, batch, _thetaOld);
-        var outcome = _lineSearch.Search(objective, _thetaOld, _s, _maxKl, _candidate);
+        _objective.Aim(policy, batch, _thetaOld);
+        var outcome = _lineSearch.Search(_objective, _thetaOld, _s, _maxKl, _candidate);
         if (!outcome.Accepted)
         {
             policy.SetParameters(_thetaOld);

@@ -116,7 +116,7 @@ public sealed class ConjugateGradientTests
         Assert.Equal(TestUtil.Norm(ax), r.Residual, 1e-8);
 
         SolveResult zero = new ConjugateGradient().Solve(new MatrixOperator(a), 0, new double[40], x);
-        Assert.Equal(new SolveResult(SolveStatus.Converged, 0, 0), zero);
+        Assert.Equal(new SolveResult(SolveStatus.Converged, 0, 0, 0), zero);
         Assert.All(x, v => Assert.Equal(0.0, v));
     }
 
