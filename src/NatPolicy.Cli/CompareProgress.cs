@@ -62,7 +62,7 @@ public abstract class CompareProgress
                         $"[{Clock.Elapsed.TotalSeconds,6:F1} s] {Labels[cell]} done ({_finished}/{Labels.Length} cells)"));
                     return;
                 }
-                Done[cell] = Math.Min(row.EnvSteps, Totals[cell]);
+                Done[cell] = Math.Min(row.Value.EnvSteps, Totals[cell]);
                 double now = Clock.Elapsed.TotalSeconds;
                 if (now - _lastLine >= PlainInterval)
                 {
@@ -96,11 +96,11 @@ public abstract class CompareProgress
                                 tasks[cell].Value = tasks[cell].MaxValue;
                                 return;
                             }
-                            long now = Math.Min(row.EnvSteps, Totals[cell]);
+                            long now = Math.Min(row.Value.EnvSteps, Totals[cell]);
                             overall.Increment(now - Done[cell]);
                             Done[cell] = now;
                             tasks[cell].Value = now;
-                            string ret = double.IsNaN(row.ReturnMean) ? "" : $" return {row.ReturnMean:F0}";
+                            string ret = double.IsNaN(row.Value.ReturnMean) ? "" : $" return {row.Value.ReturnMean:F0}";
                             tasks[cell].Description = Markup.Escape(Labels[cell] + ret);
                         }
                     });

@@ -7,7 +7,7 @@ namespace NatPolicy.Agents.Training;
 /// One row of <c>progress.csv</c>. Return statistics are over the episodes that finished during the iteration
 /// (NaN when none did; written as an empty cell).
 /// </summary>
-public sealed record IterationLog(
+public readonly record struct IterationLog(
     int Iteration,
     long EnvSteps,
     int Episodes,
@@ -31,13 +31,25 @@ public sealed record IterationLog(
         double entropy, double kl, double gradNorm, UpdateResult update)
     {
         double mean = double.NaN, std = double.NaN, min = double.NaN, max = double.NaN, len = double.NaN;
-        if (finished.Count > 0)
+        int count = finished.Count;
+        if (count > 0)
         {
-            mean = finished.Average(e => e.Return);
-            std = Math.Sqrt(finished.Average(e => (e.Return - mean) * (e.Return - mean)));
-            min = finished.Min(e => e.Return);
-            max = finished.Max(e => e.Return);
-            len = finished.Average(e => (double)e.Length);
+            // Plain loops (no LINQ closures or enumerators: nothing allocated per iteration), summed in list order.
+            double sum = 0, lengths = 0;
+            min = max = finished[0].Return;
+            for (int i = 0; i < count; i++)
+            {
+                double r = finished[i].Return;
+                sum += r;
+                lengths += finished[i].Length;
+                min = Math.Min(min, r);
+                max = Math.Max(max, r);
+            }
+            mean = sum / count;
+            double squares = 0;
+            for (int i = 0; i < count; i++) squares += (finished[i].Return - mean) * (finished[i].Return - mean);
+            std = Math.Sqrt(squares / count);
+            len = lengths / count;
         }
         return new IterationLog(iteration, envSteps, finished.Count, mean, std, min, max, len, entropy, kl,
             update.StepSize, gradNorm, update.CgIterations, update.CgResidual, update.LineSearchSteps, update.Accepted,

@@ -31,6 +31,8 @@ public sealed class Trainer : ISnapshotable
     private readonly double[] _thetaBefore;
     private readonly double[] _thetaAfter;
     private readonly List<EpisodeStats> _finished = [];
+    private readonly Snapshot _baselineBefore = new();
+    private readonly Snapshot _baselineAfter = new();
     private readonly ulong _envSeed;
     private bool _started;
 
@@ -111,15 +113,22 @@ public sealed class Trainer : ISnapshotable
     private void FitBaseline(ref UpdateResult result)
     {
         if (_baseline is null) return;
-        var before = new Snapshot();
-        _baseline.Save(before);
+        Reuse(_baselineBefore);
+        _baseline.Save(_baselineBefore);
         _baseline.Fit(_buffer.Observations, _buffer.StepInEpisode, _buffer.Returns, _buffer.Count);
-        var after = new Snapshot();
-        _baseline.Save(after);
-        if (AllFinite(after.Doubles.ToArray())) return;
-        _baseline.Load(before.Reader());
+        Reuse(_baselineAfter);
+        _baseline.Save(_baselineAfter);
+        if (AllFinite(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_baselineAfter.Doubles))) return;
+        _baseline.Load(_baselineBefore.Reader());
         const string why = "critic fit gave non-finite weights; critic restored";
         result = result with { Rejection = result.Rejection is null ? why : result.Rejection + "; " + why };
+    }
+
+    /// <summary>Empties a snapshot kept across iterations (its lists keep their capacity: no allocation once grown).</summary>
+    private static void Reuse(Snapshot snapshot)
+    {
+        snapshot.Doubles.Clear();
+        snapshot.Words.Clear();
     }
 
     private static bool AllFinite(ReadOnlySpan<double> xs)
