@@ -30,7 +30,7 @@ public sealed class Trainer : ISnapshotable
     private readonly double[] _gradient;
     private readonly double[] _thetaBefore;
     private readonly double[] _thetaAfter;
-    private readonly List<EpisodeStats> _finished = [];
+    private readonly List<EpisodeStats> _finished;
     private readonly Snapshot _baselineBefore = new();
     private readonly Snapshot _baselineAfter = new();
     private readonly ulong _envSeed;
@@ -55,6 +55,7 @@ public sealed class Trainer : ISnapshotable
         int n = env.Count;
         _buffer = new RolloutBuffer(config.RolloutLength(), n, env.SingleObservationSpace.Dimension, env.SingleActionSpace.Dimension);
         _stepInEpisode = new int[n];
+        _finished = new List<EpisodeStats>(_buffer.Count); // every step can end an episode: never regrown
         _actionBlock = new double[n * env.SingleActionSpace.Dimension];
         _gradient = new double[policy.ParameterCount];
         _thetaBefore = new double[policy.ParameterCount];
