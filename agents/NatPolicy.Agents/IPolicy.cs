@@ -29,6 +29,16 @@ public interface IPolicy
     /// <summary>Draws a ~ π_θ(·|s) into <paramref name="action"/>.</summary>
     void Sample(ReadOnlySpan<double> observation, Rng rng, Span<double> action);
 
+    /// <summary>
+    /// Draws a ~ π_θ(·|s) into <paramref name="action"/> and returns log π_θ(a|s): the bits of <see cref="Sample"/>
+    /// then <see cref="LogProb"/> (policies override it to share the forward pass).
+    /// </summary>
+    double SampleWithLogProb(ReadOnlySpan<double> observation, Rng rng, Span<double> action)
+    {
+        Sample(observation, rng, action);
+        return LogProb(observation, action);
+    }
+
     /// <summary>The deterministic action: argmax for softmax, the mean for Gaussian.</summary>
     void MeanAction(ReadOnlySpan<double> observation, Span<double> action);
 
@@ -67,7 +77,9 @@ public interface IPolicy
 
     /// <summary>
     /// The policy gradient g = (1/count) Σᵢ wᵢ ∇θ log π_θ(aᵢ|sᵢ) (w = advantages) into <paramref name="gradient"/>
-    /// (length P): the one implementation (the trainer's step 3), summed in row order, each score scaled by wᵢ/count.
+    /// (length P), summed in row order, each score scaled by wᵢ/count: the row-by-row definition, which
+    /// <see cref="PolicyBatch.PolicyGradient"/> (the trainer's step 3) reproduces bit for bit on the linear and
+    /// random-Fourier maps.
     /// The score scratch comes from the shared array pool (no allocation once the pool holds one of length P).
     /// </summary>
     void PolicyGradient(ReadOnlySpan<double> observations, ReadOnlySpan<double> actions, ReadOnlySpan<double> weights, int count,

@@ -77,6 +77,14 @@ public abstract partial class ParametricPolicy : IDifferentiablePolicy
         SampleHead(_zA, HeadTheta(_theta), rng, action);
     }
 
+    /// <summary>One forward pass for both the draw and its log-probability (the bits of Sample then LogProb).</summary>
+    public double SampleWithLogProb(ReadOnlySpan<double> observation, Rng rng, Span<double> action)
+    {
+        FeatureMap.Forward(FeatureTheta(_theta), observation, _zA);
+        SampleHead(_zA, HeadTheta(_theta), rng, action);
+        return LogProbHead(_zA, HeadTheta(_theta), action);
+    }
+
     public void MeanAction(ReadOnlySpan<double> observation, Span<double> action)
     {
         FeatureMap.Forward(FeatureTheta(_theta), observation, _zA);

@@ -156,9 +156,7 @@ public static class FisherSolvers
 /// Dense Cholesky solve of (F + λI) x = g on the solver's own buffers (nothing allocated after the first solve of a
 /// given size). Not positive definite → <see cref="SolveStatus.NotPositiveDefinite"/>, x = 0. The factorisation of a
 /// <see cref="DenseFisher"/> is kept for further solves with the same matrix version and λ (noise shrinkage solves
-/// n more right-hand sides). Column-oriented (right-looking) factorisation A = L Lᵀ, then L y = g and Lᵀ x = y by
-/// substitution, each sum taken in the order of MathNet.Numerics' managed provider, so the bits are those of
-/// <c>Matrix.Cholesky().Solve</c>.
+/// n more right-hand sides). <see cref="DenseCholesky"/> keeps the bits of MathNet's <c>Matrix.Cholesky().Solve</c>.
 /// </summary>
 public sealed class CholeskySolver : IFisherSolver
 {
@@ -181,7 +179,7 @@ public sealed class CholeskySolver : IFisherSolver
         if (_status != SolveStatus.Converged) return new SolveResult(_status, 0, double.NaN);
         int p = fisher.Dimension;
         g.CopyTo(x);
-        Substitute(_factor, p, x);
+        DenseCholesky.Solve(_factor, p, x);
         if (!FisherSolvers.AllFinite(x))
         {
             x.Clear();
@@ -206,58 +204,12 @@ public sealed class CholeskySolver : IFisherSolver
         }
         bool finite = FisherSolvers.DampedInto(fisher, damping, _a, _column);
         _status = !finite ? SolveStatus.NonFinite
-            : Factorize(_a, _factor, p, _column) ? SolveStatus.Converged : SolveStatus.NotPositiveDefinite;
+            : DenseCholesky.Factorize(_a, _factor, p, _column) ? SolveStatus.Converged : SolveStatus.NotPositiveDefinite;
         if (fisher is DenseFisher d)
         {
             _factored = fisher;
             _version = d.Version;
             _damping = damping;
-        }
-    }
-
-    /// <summary>
-    /// l (column-major) = the Cholesky factor of a: for each column j, l_jj = √(a_jj − …), the column below divided by
-    /// it, then every later column k updated by l_ik ← l_ik − l_ij·l_kj (i ≥ k). False when a pivot is not &gt; 0.
-    /// </summary>
-    private static bool Factorize(ReadOnlySpan<double> a, Span<double> l, int p, Span<double> column)
-    {
-        a[..(p * p)].CopyTo(l);
-        for (int j = 0; j < p; j++)
-        {
-            double pivot = l[j * p + j];
-            if (!(pivot > 0.0)) return false;
-            pivot = Math.Sqrt(pivot);
-            l[j * p + j] = pivot;
-            column[j] = pivot;
-            for (int i = j + 1; i < p; i++)
-            {
-                l[j * p + i] /= pivot;
-                column[i] = l[j * p + i];
-            }
-            for (int k = j + 1; k < p; k++)
-            {
-                double m = column[k];
-                for (int i = k; i < p; i++) l[k * p + i] -= column[i] * m;
-            }
-            for (int i = j + 1; i < p; i++) l[i * p + j] = 0.0;
-        }
-        return true;
-    }
-
-    /// <summary>x ← (L Lᵀ)⁻¹ x: L y = x (each sum from the nearest term back), then Lᵀ x = y.</summary>
-    private static void Substitute(ReadOnlySpan<double> l, int p, Span<double> x)
-    {
-        for (int i = 0; i < p; i++)
-        {
-            double sum = x[i];
-            for (int k = i - 1; k >= 0; k--) sum -= l[k * p + i] * x[k];
-            x[i] = sum / l[i * p + i];
-        }
-        for (int i = p - 1; i >= 0; i--)
-        {
-            double sum = x[i];
-            for (int k = i + 1; k < p; k++) sum -= l[i * p + k] * x[k];
-            x[i] = sum / l[i * p + i];
         }
     }
 

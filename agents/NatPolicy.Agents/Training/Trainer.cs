@@ -165,8 +165,7 @@ public sealed class Trainer : ISnapshotable
                 int row = row0 + i;
                 var s = b.Observations.AsSpan(row * od, od);
                 var a = b.Actions.AsSpan(row * ad, ad);
-                _policy.Sample(s, _actionRng, a);
-                b.LogProbs[row] = _policy.LogProb(s, a);
+                b.LogProbs[row] = _policy.SampleWithLogProb(s, _actionRng, a);
                 b.StepInEpisode[row] = _stepInEpisode[i];
             }
             b.Actions.AsSpan(row0 * ad, n * ad).CopyTo(_actionBlock);

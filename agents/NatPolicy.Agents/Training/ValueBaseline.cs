@@ -1,4 +1,3 @@
-using MathNet.Numerics.LinearAlgebra;
 using NatPolicy.Agents.Policies;
 using NatPolicy.Core;
 
@@ -132,26 +131,37 @@ public sealed class RidgeValueBaseline : IValueBaseline
             for (int k = 0; k < p; k++) _columns[k][i] = _psi[k];
         }
         // ΨᵀΨ and ΨᵀR as column dot products: a fixed summation order, so the fit is the same bit for bit everywhere.
-        var gram = Matrix<double>.Build.Dense(p, p);
-        var rhs = Vector<double>.Build.Dense(p);
+        if (_gram.Length != p * p)
+        {
+            _gram = new double[p * p];
+            _regularised = new double[p * p];
+            _factor = new double[p * p];
+            _rhs = new double[p];
+            _solution = new double[p];
+        }
         for (int a = 0; a < p; a++)
         {
-            rhs[a] = FixedLanes.Dot(_columns[a], targets[..count]);
-            for (int b = a; b < p; b++) gram[a, b] = gram[b, a] = FixedLanes.Dot(_columns[a], _columns[b]);
+            _rhs[a] = FixedLanes.Dot(_columns[a], targets[..count]);
+            for (int b = a; b < p; b++) _gram[a * p + b] = _gram[b * p + a] = FixedLanes.Dot(_columns[a], _columns[b]);
         }
         double c = _ridge;
         for (int attempt = 0; attempt < MaxRidgeAttempts; attempt++, c *= 10)
         {
-            var regularised = gram.Clone();
-            for (int k = 0; k < p; k++) regularised[k, k] += c;
-            var w = regularised.Cholesky().Solve(rhs);
-            if (w.All(double.IsFinite))
+            _gram.CopyTo(_regularised, 0);
+            for (int k = 0; k < p; k++) _regularised[k * p + k] += c;
+            if (!Solvers.DenseCholesky.Factorize(_regularised, _factor, p, _psi)) continue;
+            _rhs.CopyTo(_solution, 0);
+            Solvers.DenseCholesky.Solve(_factor, p, _solution);
+            if (Updates.Vec.AllFinite(_solution))
             {
-                for (int k = 0; k < p; k++) _w[k] = w[k];
+                _solution.CopyTo(_w, 0);
                 return;
             }
         }
     }
+
+    // Fit scratch (allocated on the first fit of a size): ΨᵀΨ, ΨᵀΨ + cI, its factor, ΨᵀR, w.
+    private double[] _gram = [], _regularised = [], _factor = [], _rhs = [], _solution = [];
 
     private double[][] _columns = [[]];
 

@@ -118,6 +118,24 @@ public sealed class PolicyBatchTests
         Assert.Equal(theta0, policy.Parameters.ToArray()); // the batch never moves the policy
     }
 
+    [Theory]
+    [MemberData(nameof(Combos))]
+    public void Sample_with_log_prob_has_the_bits_of_sample_then_log_prob(string kind, string head)
+    {
+        var (policy, obs, _, _) = Fixture(kind, head, 45);
+        int d = policy.ActionSpace.Dimension;
+        Rng a = new(3), b = new(3);
+        double[] first = new double[d], second = new double[d];
+        for (int r = 0; r < Rows; r++)
+        {
+            policy.Sample(Obs(obs, r), a, first);
+            double expected = policy.LogProb(Obs(obs, r), first);
+            double actual = policy.SampleWithLogProb(Obs(obs, r), b, second);
+            Assert.Equal(first, second);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(actual));
+        }
+    }
+
     [Fact]
     public void A_reload_forgets_the_kept_outputs_and_the_rollout_reloads_only_on_new_rows()
     {
