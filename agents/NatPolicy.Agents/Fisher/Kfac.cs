@@ -21,19 +21,26 @@ namespace NatPolicy.Agents.Fisher;
 /// <see cref="Build"/> is a <see cref="KfacCurvature"/>: products with the exact Fisher of the batch (matrix-free, so
 /// the step rules' sᵀ(F + λI)s is the true quadratic KL model) carrying this estimator's one
 /// <see cref="KroneckerFactoredFisher"/> for <see cref="Solvers.KfacSolver"/>; the next Build updates the factors in place.
-/// Statistics cost per state one forward pass, K backward passes of the hidden activations' cotangents and
-/// O(Σₗ cₗ² + K rₗ²) for the factors; nothing is allocated after the first batch.
+/// Statistics cost per state one forward pass and K backward passes of the hidden activations' cotangents; the factors
+/// are then accumulated per block of <see cref="BlockRows"/> states as Gram products, Aₗ += XₗᵀXₗ (Xₗ the block's āₗ
+/// rows) and Gₗ += VₗᵀUₗ (Vₗ the block's K cotangent rows per state, Uₗ the same rows multiplied by that state's M),
+/// O(Σₗ cₗ² + K rₗ²) per state in fixed-order 4-lane dot products; nothing is allocated after the first batch.
 /// </summary>
 public sealed class KfacEstimator(double decay) : IFisherEstimator, ISnapshotable
 {
     private KroneckerFactoredFisher? _fisher;
     private double[][] _act = [];    // aₗ per layer (layer inputs), then z at [L]
-    private double[][] _back = [];   // K cotangent columns per layer, rₗ × K row-major
+    private double[][] _back = [];   // K cotangent rows per layer, K × rₗ row-major (row q = ∂z_q/∂zₗ)
     private double[] _m = [];        // M, K×K
-    private double[] _mb = [];       // M Bₗᵀ columns, K × rₗ scratch
+    private double[][] _xt = [];     // the block's āₗ, feature-major: (cₗ+1) × BlockRows
+    private double[][] _vt = [];     // the block's cotangent rows, feature-major: rₗ × (BlockRows·K)
+    private double[][] _ut = [];     // the same rows multiplied by M within each state: rₗ × (BlockRows·K)
     private double[][] _batchA = [];
     private double[][] _batchG = [];
     private double[][]? _loaded;
+
+    /// <summary>States per block of the factor statistics (the Gram products run over this many rows at once).</summary>
+    public const int BlockRows = 64;
 
     public FisherKind Kind => FisherKind.Kfac;
 
@@ -69,15 +76,20 @@ public sealed class KfacEstimator(double decay) : IFisherEstimator, ISnapshotabl
         }
         ReadOnlySpan<double> theta = dp.Parameters;
         ReadOnlySpan<double> obs = observations.Span;
-        for (int i = 0; i < count; i++)
+        for (int start = 0; start < count; start += BlockRows)
         {
-            Forward(theta, f, obs.Slice(i * n, n));
-            pp.HeadFisher(_act[layers], _m);
-            Backward(theta, f, k);
+            int rows = Math.Min(BlockRows, count - start);
+            for (int i = 0; i < rows; i++)
+            {
+                Forward(theta, f, obs.Slice((start + i) * n, n));
+                pp.HeadFisher(_act[layers], _m);
+                Backward(theta, f, k);
+                for (int l = 0; l < layers; l++) Scatter(l, sizes[l], sizes[l + 1], k, i);
+            }
             for (int l = 0; l < layers; l++)
             {
-                AddOuterAugmented(_act[l], _batchA[l]);
-                AddCongruence(_back[l], sizes[l + 1], k, _m, _mb, _batchG[l]);
+                GramUpper(_xt[l], _xt[l], sizes[l] + 1, BlockRows, rows, _batchA[l]);
+                GramUpper(_vt[l], _ut[l], sizes[l + 1], BlockRows * k, rows * k, _batchG[l]);
             }
         }
         if (fresh && _loaded is { } loaded && loaded.Length == 2 * layers)
@@ -108,17 +120,22 @@ public sealed class KfacEstimator(double decay) : IFisherEstimator, ISnapshotabl
         _fisher = new KroneckerFactoredFisher(sizes, headCount);
         _act = new double[layers + 1][];
         _back = new double[layers][];
+        _xt = new double[layers][];
+        _vt = new double[layers][];
+        _ut = new double[layers][];
         _batchA = new double[layers][];
         _batchG = new double[layers][];
         for (int l = 0; l <= layers; l++) _act[l] = new double[sizes[l]];
         for (int l = 0; l < layers; l++)
         {
-            _back[l] = new double[sizes[l + 1] * k];
+            _back[l] = new double[k * sizes[l + 1]];
+            _xt[l] = new double[(sizes[l] + 1) * BlockRows];
+            _vt[l] = new double[sizes[l + 1] * BlockRows * k];
+            _ut[l] = new double[sizes[l + 1] * BlockRows * k];
             _batchA[l] = new double[(sizes[l] + 1) * (sizes[l] + 1)];
             _batchG[l] = new double[sizes[l + 1] * sizes[l + 1]];
         }
         _m = new double[k * k];
-        _mb = new double[k * sizes.Max()];
     }
 
     /// <summary>aₗ₊₁ = tanh(Wₗ aₗ + bₗ) for hidden layers, z = W aₗ + b for the last (the documented MLP layout).</summary>
@@ -133,15 +150,13 @@ public sealed class KfacEstimator(double decay) : IFisherEstimator, ISnapshotabl
             double[] x = _act[l], y = _act[l + 1];
             for (int i = 0; i < r; i++)
             {
-                double sum = p[r * c + i];
-                ReadOnlySpan<double> row = p.Slice(i * c, c);
-                for (int j = 0; j < c; j++) sum += row[j] * x[j];
+                double sum = p[r * c + i] + FixedLanes.Dot(p.Slice(i * c, c), x);
                 y[i] = l == layers - 1 ? sum : Math.Tanh(sum);
             }
         }
     }
 
-    /// <summary>Back-propagates the K unit cotangents of z: Bₗ columns, i.e. ∂z_k/∂zₗ for every k (rₗ × K row-major).</summary>
+    /// <summary>Back-propagates the K unit cotangents of z: row q of Bₗᵀ is ∂z_q/∂zₗ, for every q (K × rₗ row-major).</summary>
     private void Backward(ReadOnlySpan<double> theta, KroneckerFactoredFisher f, int k)
     {
         int last = f.Layers - 1;
@@ -154,58 +169,53 @@ public sealed class KfacEstimator(double decay) : IFisherEstimator, ISnapshotabl
             ReadOnlySpan<double> w = theta.Slice(f.Offset(l), r * c);
             double[] upper = _back[l], lower = _back[l - 1], a = _act[l];
             Array.Clear(lower);
-            for (int i = 0; i < r; i++)
-            {
-                ReadOnlySpan<double> row = w.Slice(i * c, c);
-                for (int q = 0; q < k; q++)
-                {
-                    double u = upper[i * k + q];
-                    if (u == 0) continue;
-                    for (int j = 0; j < c; j++) lower[j * k + q] += u * row[j];
-                }
-            }
-            for (int j = 0; j < c; j++)
-            {
-                double d = 1 - a[j] * a[j];
-                for (int q = 0; q < k; q++) lower[j * k + q] *= d;
-            }
-        }
-    }
-
-    /// <summary>target += ā āᵀ with ā = (a, 1), upper triangle only (mirrored in <see cref="Blend"/>).</summary>
-    private static void AddOuterAugmented(ReadOnlySpan<double> a, Span<double> target)
-    {
-        int c = a.Length, d = c + 1;
-        for (int i = 0; i < d; i++)
-        {
-            double ai = i < c ? a[i] : 1.0;
-            Span<double> row = target.Slice(i * d, d);
-            for (int j = i; j < c; j++) row[j] += ai * a[j];
-            row[c] += ai;
-        }
-    }
-
-    /// <summary>target += B M Bᵀ with B (r × K row-major), upper triangle only.</summary>
-    private static void AddCongruence(ReadOnlySpan<double> b, int r, int k, ReadOnlySpan<double> m, Span<double> mb, Span<double> target)
-    {
-        // mb = M Bᵀ (K × r).
-        for (int q = 0; q < k; q++)
-            for (int j = 0; j < r; j++)
-            {
-                double s = 0;
-                for (int t = 0; t < k; t++) s += m[q * k + t] * b[j * k + t];
-                mb[q * r + j] = s;
-            }
-        for (int i = 0; i < r; i++)
-        {
-            Span<double> row = target.Slice(i * r, r);
             for (int q = 0; q < k; q++)
             {
-                double biq = b[i * k + q];
-                if (biq == 0) continue;
-                ReadOnlySpan<double> col = mb.Slice(q * r, r);
-                for (int j = i; j < r; j++) row[j] += biq * col[j];
+                Span<double> target = lower.AsSpan(q * c, c);
+                for (int i = 0; i < r; i++)
+                {
+                    double u = upper[q * r + i];
+                    if (u != 0) FixedLanes.Axpy(u, w.Slice(i * c, c), target);
+                }
+                for (int j = 0; j < c; j++) target[j] *= 1 - a[j] * a[j];
             }
+        }
+    }
+
+    /// <summary>
+    /// Puts state <paramref name="i"/> of the block into layer l's block matrices: āₗ into column i of <c>_xt</c>; its
+    /// K cotangent rows bq (q &lt; K) into columns iK + q of <c>_vt</c>, and Σₜ M_qt bₜ into the same columns of <c>_ut</c>,
+    /// so that over the block Σ_columns v uᵀ = Σᵢ Bₗ M Bₗᵀ.
+    /// </summary>
+    private void Scatter(int l, int c, int r, int k, int i)
+    {
+        double[] a = _act[l], xt = _xt[l], back = _back[l], vt = _vt[l], ut = _ut[l], m = _m;
+        for (int j = 0; j < c; j++) xt[j * BlockRows + i] = a[j];
+        xt[c * BlockRows + i] = 1.0;
+        int stride = BlockRows * k;
+        for (int j = 0; j < r; j++)
+        {
+            int column = j * stride + i * k;
+            for (int q = 0; q < k; q++)
+            {
+                vt[column + q] = back[q * r + j];
+                double s = 0;
+                for (int t = 0; t < k; t++) s += m[q * k + t] * back[t * r + j];
+                ut[column + q] = s;
+            }
+        }
+    }
+
+    /// <summary>
+    /// target[j, h] += Σ_{x &lt; used} left[j, x] · right[h, x] for j ≤ h (upper triangle; <see cref="Blend"/> mirrors it), with
+    /// left and right feature-major (d × stride); each sum in <see cref="FixedLanes.Dot"/>'s fixed order.
+    /// </summary>
+    private static void GramUpper(double[] left, double[] right, int d, int stride, int used, double[] target)
+    {
+        for (int j = 0; j < d; j++)
+        {
+            ReadOnlySpan<double> lj = left.AsSpan(j * stride, used);
+            for (int h = j; h < d; h++) target[j * d + h] += FixedLanes.Dot(lj, right.AsSpan(h * stride, used));
         }
     }
 
