@@ -30,7 +30,7 @@ public static class ReproduceVerb
         new("invariance", "Amari/Kakade: vpg vs npg on CartPole under badly conditioned feature scalings (5 seeds)", RunInvariance),
         new("gaussian-metric", "Salimbeni et al. (2018): Euclidean vs KL distances of Gaussians; natural vs vanilla gradient fitting a Gaussian in three parameterisations", RunGaussianMetric),
         new("invariance-lockstep", "The lockstep policy gap under diagonal, dense and nonlinear reparameterisations: npg vs vanilla and diagonal-Fisher controls, a λ sweep (30 seeds)", RunInvarianceLockstep),
-        new("kfac", "Martens & Grosse (2015): K-FAC npg vs CG trpo vs vpg on CartPole-v1, MLP 64×64, env steps to 475 and seconds per iteration (10 seeds)", RunKfac),
+        new("kfac", "Martens & Grosse (2015): K-FAC npg vs CG trpo on CartPole-v1, MLP 64×64, env steps to 475 and seconds per iteration (10 seeds)", RunKfac),
         new("nac", "Peters & Schaal (2008): episodic natural actor-critic vs npg on CartPole-v1, linear softmax, env steps to 475 (10 seeds)", RunNac),
     ];
 
