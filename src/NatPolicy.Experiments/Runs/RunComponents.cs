@@ -101,7 +101,7 @@ public sealed class RunComponents
     {
         if (c.Curvature == "kfac") return new(new KfacEstimator(c.KfacDecay), new KfacSolver(), c.Damping, c.NoiseShrinkage);
         var solve = FisherSolvers.Create(solver, c.CgIterations, c.CgTolerance);
-        if (c.DampingScale != "fisher_diagonal") return new(FisherEstimators.Create(fisher), solve, c.Damping, c.NoiseShrinkage);
+        if (c.DampingScaleName != "fisher_diagonal") return new(FisherEstimators.Create(fisher), solve, c.Damping, c.NoiseShrinkage);
         // Marquardt's λ·diag(F): the wrapped estimator reads the direction's current λ (fixed or Levenberg–Marquardt).
         var scaled = new DiagonalDampingEstimator(FisherEstimators.Create(fisher));
         var direction = new FisherDirection(scaled, solve, c.Damping, c.NoiseShrinkage);

@@ -27,8 +27,10 @@ public sealed class DampingScaleConfigTests
     public void DiagonalDampingIsAllowedForDenseNpgOnlyAndUnknownScalesAreNamed()
     {
         var npg = TrainDefaults.For("CartPole-v1", "npg");
+        Assert.DoesNotContain("damping_scale", npg.ToJson(), StringComparison.Ordinal); // absent at its default: old folders keep their hash
         var ok = npg with { Algo = (NpgConfig)npg.Algo with { DampingScale = "fisher_diagonal" } };
         Assert.Empty(ok.Problems(boxActions: false));
+        Assert.Contains("fisher_diagonal", ok.ToJson(), StringComparison.Ordinal);
         var trpo = TrainDefaults.For("CartPole-v1", "trpo");
         var badTrpo = trpo with { Algo = (TrpoConfig)trpo.Algo with { DampingScale = "fisher_diagonal" } };
         Assert.Contains(badTrpo.Problems(boxActions: false), p => p.Contains("algo.damping_scale 'fisher_diagonal' needs npg", StringComparison.Ordinal));
