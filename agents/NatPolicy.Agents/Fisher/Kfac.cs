@@ -31,7 +31,7 @@ public sealed class KfacEstimator(double decay) : IFisherEstimator, ISnapshotabl
 {
     private KroneckerFactoredFisher? _fisher;
     private double[][] _act = [];    // aₗ per layer (layer inputs), then z at [L]
-    private double[][] _back = [];   // K cotangent rows per layer, K × rₗ row-major (row q = ∂z_q/∂zₗ)
+    private double[][] _back = [];   // per layer the rows Bₗlⱼ for the factor columns j of M (rank ≤ K rows × rₗ)
     private double[] _m = [];        // M, K×K; then the residual of its factorisation
     private double[] _l = [];        // M ≈ L Lᵀ, column j of L at [q·K + j]
     private bool[] _pivoted = [];
