@@ -19,7 +19,7 @@ public sealed class ThresholdRaceReproduceTests : IDisposable
     public void KfacWritesFiniteRace()
     {
         string outDir = Directory.CreateDirectory(Path.Combine(_dir, "kfac")).FullName;
-        var lines = ReproduceVerb.KfacReport(outDir, new KfacCartPoleConfig(Seeds: 2, MaxSteps: 4_000, HiddenSizes: [8, 8]));
+        var lines = ReproduceVerb.KfacReport(outDir, new KfacCartPoleConfig(Seeds: 2, MaxSteps: 4_000, HiddenSizes: [8, 8], IncludeVpg: true));
         Check(outDir, "kfac", lines, arms: 3, "| npg K-FAC |");
     }
 

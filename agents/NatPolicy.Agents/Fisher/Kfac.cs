@@ -13,7 +13,7 @@ namespace NatPolicy.Agents.Fisher;
 /// <item>Aₗ = (1/N) Σᵢ āₗ āₗᵀ over the batch's states ((cₗ+1)×(cₗ+1));</item>
 /// <item>Gₗ = (1/N) Σᵢ E_{a~π(·|sᵢ)}[δₗ δₗᵀ] = (1/N) Σᵢ Bₗ M(sᵢ) Bₗᵀ (rₗ×rₗ): the <b>exact expectation over the
 /// action</b> (softmax M = diag p − p pᵀ, Gaussian M = Σ⁻¹), not a sampled action; Bₗ = ∂z_out/∂zₗ transposed,
-/// obtained by back-propagating the K unit vectors of the output.</item>
+/// applied to the columns of M's factor by back-propagating them from the output.</item>
 /// </list>
 /// Different layers are independent (block-diagonal); a Gaussian head's log σ entries keep their exact Fisher 2.
 /// Factors are running averages over iterations: F ← ε F + (1 − ε) F̂ with decay ε =
@@ -21,19 +21,28 @@ namespace NatPolicy.Agents.Fisher;
 /// <see cref="Build"/> is a <see cref="KfacCurvature"/>: products with the exact Fisher of the batch (matrix-free, so
 /// the step rules' sᵀ(F + λI)s is the true quadratic KL model) carrying this estimator's one
 /// <see cref="KroneckerFactoredFisher"/> for <see cref="Solvers.KfacSolver"/>; the next Build updates the factors in place.
-/// Statistics cost per state one forward pass, K backward passes of the hidden activations' cotangents and
-/// O(Σₗ cₗ² + K rₗ²) for the factors; nothing is allocated after the first batch.
+/// Statistics cost per state one forward pass, a pivoted Cholesky factor M = L Lᵀ (K×K; rank K − 1 for softmax, K for
+/// a Gaussian) and one backward pass per column lⱼ of L, giving the rows Bₗlⱼ with Σⱼ (Bₗlⱼ)(Bₗlⱼ)ᵀ = Bₗ M Bₗᵀ; the
+/// factors are then accumulated per block of <see cref="BlockRows"/> states as Gram products, Aₗ += XₗᵀXₗ (Xₗ the
+/// block's āₗ rows) and Gₗ += VₗᵀVₗ (Vₗ the block's Bₗlⱼ rows), O(Σₗ cₗ² + rank·rₗ²) per state in fixed-order
+/// 4-lane dot products; nothing is allocated after the first batch.
 /// </summary>
 public sealed class KfacEstimator(double decay) : IFisherEstimator, ISnapshotable
 {
     private KroneckerFactoredFisher? _fisher;
     private double[][] _act = [];    // aₗ per layer (layer inputs), then z at [L]
-    private double[][] _back = [];   // K cotangent columns per layer, rₗ × K row-major
-    private double[] _m = [];        // M, K×K
-    private double[] _mb = [];       // M Bₗᵀ columns, K × rₗ scratch
+    private double[][] _back = [];   // per layer the rows Bₗlⱼ for the factor columns j of M (rank ≤ K rows × rₗ)
+    private double[] _m = [];        // M, K×K; then the residual of its factorisation
+    private double[] _l = [];        // M ≈ L Lᵀ, column j of L at [q·K + j]
+    private bool[] _pivoted = [];
+    private double[][] _xt = [];     // the block's āₗ, feature-major: (cₗ+1) × BlockRows
+    private double[][] _vt = [];     // the block's cotangent rows Bₗ lⱼ, feature-major: rₗ × (BlockRows·K)
     private double[][] _batchA = [];
     private double[][] _batchG = [];
     private double[][]? _loaded;
+
+    /// <summary>States per block of the factor statistics (the Gram products run over this many rows at once).</summary>
+    public const int BlockRows = 64;
 
     public FisherKind Kind => FisherKind.Kfac;
 
@@ -69,15 +78,22 @@ public sealed class KfacEstimator(double decay) : IFisherEstimator, ISnapshotabl
         }
         ReadOnlySpan<double> theta = dp.Parameters;
         ReadOnlySpan<double> obs = observations.Span;
-        for (int i = 0; i < count; i++)
+        for (int start = 0; start < count; start += BlockRows)
         {
-            Forward(theta, f, obs.Slice(i * n, n));
-            pp.HeadFisher(_act[layers], _m);
-            Backward(theta, f, k);
+            int rows = Math.Min(BlockRows, count - start), used = 0;
+            for (int i = 0; i < rows; i++)
+            {
+                Forward(theta, f, obs.Slice((start + i) * n, n));
+                pp.HeadFisher(_act[layers], _m);
+                int rank = Factor(k);
+                Backward(theta, f, k, rank);
+                for (int l = 0; l < layers; l++) Scatter(l, sizes[l], sizes[l + 1], i, used, rank);
+                used += rank;
+            }
             for (int l = 0; l < layers; l++)
             {
-                AddOuterAugmented(_act[l], _batchA[l]);
-                AddCongruence(_back[l], sizes[l + 1], k, _m, _mb, _batchG[l]);
+                GramUpper(_xt[l], _xt[l], sizes[l] + 1, BlockRows, rows, _batchA[l]);
+                GramUpper(_vt[l], _vt[l], sizes[l + 1], BlockRows * k, used, _batchG[l]);
             }
         }
         if (fresh && _loaded is { } loaded && loaded.Length == 2 * layers)
@@ -108,17 +124,22 @@ public sealed class KfacEstimator(double decay) : IFisherEstimator, ISnapshotabl
         _fisher = new KroneckerFactoredFisher(sizes, headCount);
         _act = new double[layers + 1][];
         _back = new double[layers][];
+        _xt = new double[layers][];
+        _vt = new double[layers][];
         _batchA = new double[layers][];
         _batchG = new double[layers][];
         for (int l = 0; l <= layers; l++) _act[l] = new double[sizes[l]];
         for (int l = 0; l < layers; l++)
         {
-            _back[l] = new double[sizes[l + 1] * k];
+            _back[l] = new double[k * sizes[l + 1]];
+            _xt[l] = new double[(sizes[l] + 1) * BlockRows];
+            _vt[l] = new double[sizes[l + 1] * BlockRows * k];
             _batchA[l] = new double[(sizes[l] + 1) * (sizes[l] + 1)];
             _batchG[l] = new double[sizes[l + 1] * sizes[l + 1]];
         }
         _m = new double[k * k];
-        _mb = new double[k * sizes.Max()];
+        _l = new double[k * k];
+        _pivoted = new bool[k];
     }
 
     /// <summary>aₗ₊₁ = tanh(Wₗ aₗ + bₗ) for hidden layers, z = W aₗ + b for the last (the documented MLP layout).</summary>
@@ -133,79 +154,99 @@ public sealed class KfacEstimator(double decay) : IFisherEstimator, ISnapshotabl
             double[] x = _act[l], y = _act[l + 1];
             for (int i = 0; i < r; i++)
             {
-                double sum = p[r * c + i];
-                ReadOnlySpan<double> row = p.Slice(i * c, c);
-                for (int j = 0; j < c; j++) sum += row[j] * x[j];
+                double sum = p[r * c + i] + FixedLanes.Dot(p.Slice(i * c, c), x);
                 y[i] = l == layers - 1 ? sum : Math.Tanh(sum);
             }
         }
     }
 
-    /// <summary>Back-propagates the K unit cotangents of z: Bₗ columns, i.e. ∂z_k/∂zₗ for every k (rₗ × K row-major).</summary>
-    private void Backward(ReadOnlySpan<double> theta, KroneckerFactoredFisher f, int k)
+    /// <summary>
+    /// Factors the head's Fisher M (in <c>_m</c>, K×K, positive semi-definite) as L Lᵀ by Cholesky with diagonal
+    /// pivoting, stopping when the largest remaining diagonal entry is ≤ 1e-12·tr M (the softmax M = diag p − ppᵀ has
+    /// rank K − 1; a Gaussian's Σ⁻¹ rank K). Writes the columns of L to <c>_l</c> and returns their number.
+    /// </summary>
+    private int Factor(int k)
+    {
+        double[] w = _m, l = _l;
+        double trace = 0;
+        for (int q = 0; q < k; q++)
+        {
+            trace += w[q * k + q];
+            _pivoted[q] = false;
+        }
+        double tolerance = 1e-12 * trace;
+        int rank = 0;
+        while (rank < k)
+        {
+            int p = -1;
+            for (int q = 0; q < k; q++)
+                if (!_pivoted[q] && (p < 0 || w[q * k + q] > w[p * k + p])) p = q;
+            double pivot = w[p * k + p];
+            if (!(pivot > tolerance)) break;
+            double root = Math.Sqrt(pivot);
+            for (int q = 0; q < k; q++) l[q * k + rank] = _pivoted[q] ? 0 : w[q * k + p] / root;
+            for (int q = 0; q < k; q++)
+                for (int t = 0; t < k; t++) w[q * k + t] -= l[q * k + rank] * l[t * k + rank];
+            _pivoted[p] = true;
+            rank++;
+        }
+        return rank;
+    }
+
+    /// <summary>
+    /// Back-propagates the columns lⱼ (j &lt; rank) of M's factor from z: row j of <c>_back[l]</c> is Bₗ lⱼ = ∂(lⱼᵀz)/∂zₗ
+    /// (rank × rₗ row-major), so that Σⱼ (Bₗlⱼ)(Bₗlⱼ)ᵀ = Bₗ M Bₗᵀ.
+    /// </summary>
+    private void Backward(ReadOnlySpan<double> theta, KroneckerFactoredFisher f, int k, int rank)
     {
         int last = f.Layers - 1;
         double[] top = _back[last];
-        Array.Clear(top);
-        for (int q = 0; q < k; q++) top[q * k + q] = 1;
+        for (int j = 0; j < rank; j++)
+            for (int q = 0; q < k; q++) top[j * k + q] = _l[q * k + j];
         for (int l = last; l > 0; l--)
         {
             int r = f.Rows(l), c = f.Cols(l);
             ReadOnlySpan<double> w = theta.Slice(f.Offset(l), r * c);
             double[] upper = _back[l], lower = _back[l - 1], a = _act[l];
-            Array.Clear(lower);
-            for (int i = 0; i < r; i++)
+            for (int j = 0; j < rank; j++)
             {
-                ReadOnlySpan<double> row = w.Slice(i * c, c);
-                for (int q = 0; q < k; q++)
+                Span<double> target = lower.AsSpan(j * c, c);
+                target.Clear();
+                for (int i = 0; i < r; i++)
                 {
-                    double u = upper[i * k + q];
-                    if (u == 0) continue;
-                    for (int j = 0; j < c; j++) lower[j * k + q] += u * row[j];
+                    double u = upper[j * r + i];
+                    if (u != 0) FixedLanes.Axpy(u, w.Slice(i * c, c), target);
                 }
-            }
-            for (int j = 0; j < c; j++)
-            {
-                double d = 1 - a[j] * a[j];
-                for (int q = 0; q < k; q++) lower[j * k + q] *= d;
+                for (int h = 0; h < c; h++) target[h] *= 1 - a[h] * a[h];
             }
         }
     }
 
-    /// <summary>target += ā āᵀ with ā = (a, 1), upper triangle only (mirrored in <see cref="Blend"/>).</summary>
-    private static void AddOuterAugmented(ReadOnlySpan<double> a, Span<double> target)
+    /// <summary>
+    /// Puts state <paramref name="i"/> of the block into layer l's block matrices: āₗ into column i of <c>_xt</c>, and its
+    /// <paramref name="rank"/> cotangent rows Bₗlⱼ into columns <paramref name="used"/> + j of <c>_vt</c>, so that over
+    /// the block Σ_columns v vᵀ = Σᵢ Bₗ M Bₗᵀ.
+    /// </summary>
+    private void Scatter(int l, int c, int r, int i, int used, int rank)
     {
-        int c = a.Length, d = c + 1;
-        for (int i = 0; i < d; i++)
-        {
-            double ai = i < c ? a[i] : 1.0;
-            Span<double> row = target.Slice(i * d, d);
-            for (int j = i; j < c; j++) row[j] += ai * a[j];
-            row[c] += ai;
-        }
+        double[] a = _act[l], xt = _xt[l], back = _back[l], vt = _vt[l];
+        for (int j = 0; j < c; j++) xt[j * BlockRows + i] = a[j];
+        xt[c * BlockRows + i] = 1.0;
+        int stride = vt.Length / r;
+        for (int h = 0; h < r; h++)
+            for (int j = 0; j < rank; j++) vt[h * stride + used + j] = back[j * r + h];
     }
 
-    /// <summary>target += B M Bᵀ with B (r × K row-major), upper triangle only.</summary>
-    private static void AddCongruence(ReadOnlySpan<double> b, int r, int k, ReadOnlySpan<double> m, Span<double> mb, Span<double> target)
+    /// <summary>
+    /// target[j, h] += Σ_{x &lt; used} left[j, x] · right[h, x] for j ≤ h (upper triangle; <see cref="Blend"/> mirrors it), with
+    /// left and right feature-major (d × stride); each sum in <see cref="FixedLanes.Dot"/>'s fixed order.
+    /// </summary>
+    private static void GramUpper(double[] left, double[] right, int d, int stride, int used, double[] target)
     {
-        // mb = M Bᵀ (K × r).
-        for (int q = 0; q < k; q++)
-            for (int j = 0; j < r; j++)
-            {
-                double s = 0;
-                for (int t = 0; t < k; t++) s += m[q * k + t] * b[j * k + t];
-                mb[q * r + j] = s;
-            }
-        for (int i = 0; i < r; i++)
+        for (int j = 0; j < d; j++)
         {
-            Span<double> row = target.Slice(i * r, r);
-            for (int q = 0; q < k; q++)
-            {
-                double biq = b[i * k + q];
-                if (biq == 0) continue;
-                ReadOnlySpan<double> col = mb.Slice(q * r, r);
-                for (int j = i; j < r; j++) row[j] += biq * col[j];
-            }
+            ReadOnlySpan<double> lj = left.AsSpan(j * stride, used);
+            for (int h = j; h < d; h++) target[j * d + h] += FixedLanes.Dot(lj, right.AsSpan(h * stride, used));
         }
     }
 

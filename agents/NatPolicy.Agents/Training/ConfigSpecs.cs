@@ -327,6 +327,24 @@ public abstract record NaturalGradientConfig : AlgoSpec
     [JsonPropertyOrder(15)]
     public double DampingMax { get; init; } = 1e3;
 
+    /// <summary>The spellings of <see cref="DampingScale"/>.</summary>
+    public static IReadOnlyList<string> DampingScales { get; } = ["identity", "fisher_diagonal"];
+
+    /// <summary>
+    /// What λ multiplies: "identity" solves (F + λI) s = g (Levenberg; Tikhonov); "fisher_diagonal" solves
+    /// (F + λD) s = g with D = diag(F) (Marquardt 1963), which damps every coordinate in proportion to its own Fisher
+    /// entry, so the step does not depend on a diagonal rescaling of θ (or of linear features). npg with the exact or
+    /// empirical Fisher only (D from the dense matrix). Default (null) "identity", which config.json omits, so run
+    /// folders written before this key keep their config hash and resume.
+    /// </summary>
+    [JsonPropertyOrder(16)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DampingScale { get; init; }
+
+    /// <summary><see cref="DampingScale"/> with its default filled in.</summary>
+    [JsonIgnore]
+    public string DampingScaleName => DampingScale ?? "identity";
+
     internal override void AddProblems(List<string> p, string path)
     {
         if (!Curvatures.Contains(Curvature)) p.Add($"{path}.curvature '{Curvature}' is unknown; allowed: {string.Join(", ", Curvatures)}");
@@ -344,6 +362,10 @@ public abstract record NaturalGradientConfig : AlgoSpec
             p.Add($"{path}.damping_max must be a number in [damping_min = {Core.Fmt.D(DampingMin)}, 1e6] (got {Core.Fmt.D(DampingMax)})");
         else if (DampingSchedule == "levenberg_marquardt" && !(Damping >= DampingMin && Damping <= DampingMax))
             p.Add($"{path}.damping must lie in [damping_min, damping_max] = [{Core.Fmt.D(DampingMin)}, {Core.Fmt.D(DampingMax)}] with the levenberg_marquardt schedule (got {Core.Fmt.D(Damping)})");
+        if (!DampingScales.Contains(DampingScaleName))
+            p.Add($"{path}.damping_scale '{DampingScaleName}' is unknown; allowed: {string.Join(", ", DampingScales)}");
+        else if (DampingScaleName == "fisher_diagonal" && (this is not NpgConfig { Fisher: not FisherKind.MatrixFree } || Curvature != "fisher"))
+            p.Add($"{path}.damping_scale 'fisher_diagonal' needs npg with fisher 'exact' or 'empirical' and curvature 'fisher' (the diagonal is read from the dense matrix)");
     }
 }
 

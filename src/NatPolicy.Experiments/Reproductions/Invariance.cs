@@ -21,8 +21,9 @@ namespace NatPolicy.Experiments.Reproductions;
 /// iteration is then invariant under A (the linear baseline's ridge fit is not), so the runs may differ only by rounding.</param>
 /// <param name="Adaptive">npg only: Levenberg–Marquardt damping (<c>algo.damping_schedule</c>) starting from the default λ = 1e-4.</param>
 /// <param name="NoBaseline">No value baseline (the polynomial ridge fit is not invariant under A: its penalty weighs a shrunken feature's coefficient more).</param>
+/// <param name="DiagonalDamping">npg only: Marquardt's damping λ·diag(F) (<c>algo.damping_scale = "fisher_diagonal"</c>) instead of λI.</param>
 public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<int> Exponents, bool Undamped = false, bool Adaptive = false,
-    bool NoBaseline = false)
+    bool NoBaseline = false, bool DiagonalDamping = false)
 {
     /// <summary>(0, 1, 0, 1): A = diag(1, c, 1, c), the velocity features grow by c (Fisher condition number ∝ c²).</summary>
     public static IReadOnlyList<int> VelocityExponents { get; } = [0, 1, 0, 1];
@@ -35,7 +36,7 @@ public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<i
         Enumerable.Range(0, dimension).Select(j => Math.Pow(scale, Exponents[j % Exponents.Count])).ToArray();
 
     /// <summary>One line: algorithm, Fisher settings and A.</summary>
-    public string Description => $"{Algo}{(Undamped ? " (exact Fisher, λ = 0, pinv, no baseline)" : Adaptive ? $" (Levenberg–Marquardt λ from 1e-4, ω = {AdaptiveFactor})" : Algo == "npg" ? " (defaults: λ = 1e-4)" : " (defaults: Adam)")}{(NoBaseline && !Undamped ? ", no baseline" : "")}, A = diag{Pattern}";
+    public string Description => $"{Algo}{(Undamped ? " (exact Fisher, λ = 0, pinv, no baseline)" : Adaptive ? $" (Levenberg–Marquardt λ from 1e-4, ω = {AdaptiveFactor})" : Algo == "npg" ? " (defaults: λ = 1e-4)" : " (defaults: Adam)")}{(DiagonalDamping ? ", damping λ·diag(F)" : "")}{(NoBaseline && !Undamped ? ", no baseline" : "")}, A = diag{Pattern}";
 
     /// <summary>The factor pattern as text, e.g. "(1, c, 1/c, c)".</summary>
     public string Pattern => "(" + string.Join(", ", Exponents.Select(e => e switch { 0 => "1", 1 => "c", -1 => "1/c", _ => $"c^{e}" })) + ")";
@@ -64,6 +65,7 @@ public sealed record InvarianceVariant(string Name, string Algo, IReadOnlyList<i
         }
         if (NoBaseline) c = c with { Baseline = new NoBaselineConfig() };
         if (Adaptive) c = c with { Algo = (NpgConfig)c.Algo with { DampingSchedule = "levenberg_marquardt", DampingFactor = AdaptiveFactor } };
+        if (DiagonalDamping) c = c with { Algo = (NpgConfig)c.Algo with { DampingScale = "fisher_diagonal" } };
         return c with { TotalSteps = totalSteps ?? DefaultSteps };
     }
 
@@ -104,13 +106,16 @@ public sealed record InvarianceConfig(
         new("npg-downscaled", "npg", InvarianceVariant.DownscaledExponents),
     ];
 
-    /// <summary>The rescue check: npg under A = diag(1, c, 1/c, c) with λ fixed at 1e-4 and with the Levenberg–Marquardt schedule.</summary>
+    /// <summary>
+    /// The rescue check: npg without baseline under A = diag(1, c, 1/c, c), with λ = 1e-4 fixed and with the
+    /// Levenberg–Marquardt schedule, each with damping λI and with Marquardt's λ·diag(F).
+    /// </summary>
     public static IReadOnlyList<InvarianceVariant> RescueVariants { get; } =
     [
-        new("npg-downscaled", "npg", InvarianceVariant.DownscaledExponents),
-        new("npg-downscaled-lm", "npg", InvarianceVariant.DownscaledExponents, Adaptive: true),
         new("npg-downscaled-nb", "npg", InvarianceVariant.DownscaledExponents, NoBaseline: true),
         new("npg-downscaled-nb-lm", "npg", InvarianceVariant.DownscaledExponents, Adaptive: true, NoBaseline: true),
+        new("npg-downscaled-nb-diag", "npg", InvarianceVariant.DownscaledExponents, NoBaseline: true, DiagonalDamping: true),
+        new("npg-downscaled-nb-lm-diag", "npg", InvarianceVariant.DownscaledExponents, Adaptive: true, NoBaseline: true, DiagonalDamping: true),
     ];
 
     public IReadOnlyList<double> ScaleList => Scales ?? [1, 10, 100];

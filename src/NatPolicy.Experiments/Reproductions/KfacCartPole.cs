@@ -10,7 +10,8 @@ namespace NatPolicy.Experiments.Reproductions;
 /// </summary>
 /// <param name="Seeds">Seeds 0 … Seeds − 1, the same for every arm.</param>
 /// <param name="MaxSteps">Env-step cap of a run that has not reached the threshold.</param>
-/// <param name="IncludeVpg">Also race vpg (its CartPole default: Adam α = 0.02 on 1000-step batches).</param>
+/// <param name="IncludeVpg">Also race vpg (its CartPole default: Adam α = 0.02 on 1000-step batches). Off by default: the
+/// acceptance compares K-FAC with CG trpo, and vpg's CartPole numbers are in docs/reproductions.md's 100k-step table.</param>
 /// <param name="MaxParallelism">Runs trained at once.</param>
 public sealed record KfacCartPoleConfig(
     int Seeds = 10,
@@ -18,7 +19,7 @@ public sealed record KfacCartPoleConfig(
     long MaxSteps = 60_000,
     int[]? HiddenSizes = null,
     double KfacDamping = 0.01,
-    bool IncludeVpg = true,
+    bool IncludeVpg = false,
     int MaxParallelism = 2)
 {
     public const string EnvId = "CartPole-v1";

@@ -45,7 +45,7 @@ public static class MemoryBudget
     public static void Check(TrainConfig config, int observationDimension, Space actionSpace, long limitBytes)
     {
         long p = PolicyParameters(config.Policy, observationDimension, actionSpace);
-        bool dense = config.Algo is NpgConfig { Fisher: not FisherKind.MatrixFree };
+        bool dense = UsesDenseFisher(config);
         if (dense && p > DenseFisherMaxParameters)
             throw new ConfigException(string.Create(CultureInfo.InvariantCulture,
                 $"npg with algo.fisher '{FisherName(config)}' forms a dense P×P Fisher, allowed for at most {DenseFisherMaxParameters} policy parameters; this policy has {p}: use --set algo.fisher=matrix-free --set algo.solver=cg (or a smaller policy)"));
@@ -66,10 +66,10 @@ public static class MemoryBudget
         long obs = observationDimension, act = actionSpace.Dimension;
         double doubles = batch * (double)(obs + act + 10);             // rollout buffer
         doubles += 8.0 * parameters;                                   // θ, gradients, steps, CG vectors
-        if (config.Algo is NpgConfig n && n.Fisher != FisherKind.MatrixFree)
+        if (UsesDenseFisher(config))
         {
             doubles += 3.0 * parameters * parameters;                  // F, its factorisation, a product's copy
-            if (n.Fisher == FisherKind.Empirical) doubles += batch * (double)parameters; // scores Sᵀ
+            if (config.Algo is NpgConfig { Fisher: FisherKind.Empirical }) doubles += batch * (double)parameters; // scores Sᵀ
         }
         if (config.Policy is MlpPolicyConfig m) doubles += 2.0 * batch * m.HiddenSizes.Sum(h => (double)h); // activations
         doubles += config.Baseline switch
@@ -87,7 +87,7 @@ public static class MemoryBudget
     {
         double batch = config.StepsPerIteration, p = parameters, k = actionSpace is DiscreteSpace d ? d.N : actionSpace.Dimension;
         double work = 20 * batch * p;
-        if (config.Algo is NpgConfig n && n.Fisher != FisherKind.MatrixFree) work += batch * p * p * k + p * p * p;
+        if (UsesDenseFisher(config)) work += batch * p * p * k + p * p * p;
         else if (config.Algo is NaturalGradientConfig g) work += 4.0 * batch * p * g.CgIterations;
         work += config.Baseline switch
         {
@@ -104,6 +104,9 @@ public static class MemoryBudget
         for (int l = 0; l + 1 < sizes.Length; l++) sum += sizes[l + 1] * (sizes[l] + 1L);
         return sum;
     }
+
+    /// <summary>npg with the exact or empirical Fisher forms it as a dense P×P matrix; under <c>curvature = "kfac"</c> it does not (only the per-layer factors).</summary>
+    private static bool UsesDenseFisher(TrainConfig config) => config.Algo is NpgConfig { Fisher: not FisherKind.MatrixFree, Curvature: not "kfac" };
 
     private static string FisherName(TrainConfig config) => config.Algo is NpgConfig { Fisher: FisherKind.Empirical } ? "empirical" : "exact";
 

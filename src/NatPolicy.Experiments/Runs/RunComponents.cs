@@ -97,9 +97,17 @@ public sealed class RunComponents
             : update(direction);
 
     /// <summary>The natural direction of a spec: its Fisher and solver, or K-FAC's factors and factored inverse under <c>curvature = "kfac"</c>.</summary>
-    private static FisherDirection Direction(FisherKind fisher, SolverKind solver, NaturalGradientConfig c) => c.Curvature == "kfac"
-        ? new(new KfacEstimator(c.KfacDecay), new KfacSolver(), c.Damping, c.NoiseShrinkage)
-        : new(FisherEstimators.Create(fisher), FisherSolvers.Create(solver, c.CgIterations, c.CgTolerance), c.Damping, c.NoiseShrinkage);
+    private static FisherDirection Direction(FisherKind fisher, SolverKind solver, NaturalGradientConfig c)
+    {
+        if (c.Curvature == "kfac") return new(new KfacEstimator(c.KfacDecay), new KfacSolver(), c.Damping, c.NoiseShrinkage);
+        var solve = FisherSolvers.Create(solver, c.CgIterations, c.CgTolerance);
+        if (c.DampingScaleName != "fisher_diagonal") return new(FisherEstimators.Create(fisher), solve, c.Damping, c.NoiseShrinkage);
+        // Marquardt's λ·diag(F): the wrapped estimator reads the direction's current λ (fixed or Levenberg–Marquardt).
+        var scaled = new DiagonalDampingEstimator(FisherEstimators.Create(fisher));
+        var direction = new FisherDirection(scaled, solve, c.Damping, c.NoiseShrinkage);
+        scaled.Damping = () => direction.Damping;
+        return direction;
+    }
 
     public void Save(Snapshot into) => Trainer.Save(into);
 
