@@ -9,7 +9,7 @@ namespace NatPolicy.Agents.Kernels;
 /// Summation order (every path, every block size): each output element is its own running sum, started from the
 /// value already in the output (e.g. the bias, 0, or the gradient so far) and extended one rounded product at a time,
 /// s ← s + a·b (product rounded, then the sum; no fused multiply-add), in strictly increasing order of its reduction
-/// index: j (inputs) in <see cref="MultiplyAdd"/> and <see cref="RowDotsAdd"/>, r (rows) in <see cref="OuterAdd"/>
+/// index: j (inputs) in <see cref="MultiplyAdd"/>, r (rows) in <see cref="OuterAdd"/>
 /// and <see cref="ColumnSumsAdd"/>. Vectors run only across independent outputs (output units, weight entries), never
 /// across a reduction, so the 512-, 256-, 128-bit and scalar (<see cref="Lanes1"/>) paths agree to the last bit, and a
 /// row gives the same bits alone or in a block. Matrices are row-major spans; nothing allocates.
@@ -51,7 +51,8 @@ internal static class Dense
 
     /// <summary>
     /// <see cref="MultiplyAdd"/> on lanes <typeparamref name="TV"/> for the output columns from <paramref name="col0"/>:
-    /// blocks of 4 rows × 2 registers, then single rows and registers, the last outs mod Count columns on <see cref="Lanes1"/>.
+    /// blocks of 4 rows × 2 registers (1 row × 4 registers when there are fewer than 4 rows), then single rows and
+    /// registers, the last outs mod Count columns on <see cref="Lanes1"/>.
     /// </summary>
     internal static void MultiplyAdd<TV>(ReadOnlySpan<double> a, int rows, int inner, ReadOnlySpan<double> bT, int outs, Span<double> y, int col0)
         where TV : struct, ILanes<TV>
@@ -62,6 +63,29 @@ internal static class Dense
         ref double ry = ref MemoryMarshal.GetReference(y);
         nuint no = (nuint)outs, nc = (nuint)c;
         int i = col0;
+        if (rows < 4)
+        {
+            // Too few rows for the 4-row blocks: 4 registers per row keep the adder busy instead.
+            for (; i + 4 * c <= outs; i += 4 * c)
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    nuint y0 = (nuint)(r * outs + i);
+                    TV s0 = TV.Load(ref ry, y0), s1 = TV.Load(ref ry, y0 + nc), s2 = TV.Load(ref ry, y0 + 2 * nc), s3 = TV.Load(ref ry, y0 + 3 * nc);
+                    ref double a0 = ref Unsafe.Add(ref ra, r * inner);
+                    for (int j = 0; j < inner; j++)
+                    {
+                        nuint bj = (nuint)(j * outs + i);
+                        TV x = TV.Create(Unsafe.Add(ref a0, j));
+                        s0 = s0 + x * TV.Load(ref rb, bj);
+                        s1 = s1 + x * TV.Load(ref rb, bj + nc);
+                        s2 = s2 + x * TV.Load(ref rb, bj + 2 * nc);
+                        s3 = s3 + x * TV.Load(ref rb, bj + 3 * nc);
+                    }
+                    TV.Store(s0, ref ry, y0); TV.Store(s1, ref ry, y0 + nc); TV.Store(s2, ref ry, y0 + 2 * nc); TV.Store(s3, ref ry, y0 + 3 * nc);
+                }
+            }
+        }
         for (; i + 2 * c <= outs; i += 2 * c)
         {
             int r = 0;
@@ -140,44 +164,6 @@ internal static class Dense
             }
         }
         if (i < outs) MultiplyAdd<Lanes1>(a, rows, inner, bT, outs, y, i);
-    }
-
-    /// <summary>
-    /// y[i] += Σ_j w[i,j]·x[j] for w (outs × inner, row-major), j increasing: one row of <see cref="MultiplyAdd"/> with
-    /// bT = wᵀ, read from w as stored (no transpose), four outputs interleaved. The same bits as <see cref="MultiplyAdd"/>.
-    /// </summary>
-    public static void RowDotsAdd(ReadOnlySpan<double> w, int outs, int inner, ReadOnlySpan<double> x, Span<double> y)
-    {
-        Check(w, outs * inner);
-        Check(x, inner);
-        Check(y, outs);
-        ref double rw = ref MemoryMarshal.GetReference(w);
-        ref double rx = ref MemoryMarshal.GetReference(x);
-        int i = 0;
-        for (; i + 4 <= outs; i += 4)
-        {
-            ref double w0 = ref Unsafe.Add(ref rw, i * inner);
-            ref double w1 = ref Unsafe.Add(ref w0, inner);
-            ref double w2 = ref Unsafe.Add(ref w1, inner);
-            ref double w3 = ref Unsafe.Add(ref w2, inner);
-            double s0 = y[i], s1 = y[i + 1], s2 = y[i + 2], s3 = y[i + 3];
-            for (int j = 0; j < inner; j++)
-            {
-                double xj = Unsafe.Add(ref rx, j);
-                s0 += xj * Unsafe.Add(ref w0, j);
-                s1 += xj * Unsafe.Add(ref w1, j);
-                s2 += xj * Unsafe.Add(ref w2, j);
-                s3 += xj * Unsafe.Add(ref w3, j);
-            }
-            y[i] = s0; y[i + 1] = s1; y[i + 2] = s2; y[i + 3] = s3;
-        }
-        for (; i < outs; i++)
-        {
-            ref double wi = ref Unsafe.Add(ref rw, i * inner);
-            double s = y[i];
-            for (int j = 0; j < inner; j++) s += Unsafe.Add(ref rx, j) * Unsafe.Add(ref wi, j);
-            y[i] = s;
-        }
     }
 
     /// <summary>g (outs × ins) += Σ_r u[r,:]ᵀ x[r,:] over the rows: g[i,j] ← g[i,j] + u[r,i]·x[r,j] for r = 0, 1, …, rows − 1.</summary>

@@ -81,7 +81,7 @@ public sealed class KernelTests
     public void Dense_kernels_follow_the_documented_order_on_every_lane_width()
     {
         var rng = new Rng(7);
-        foreach (var (rows, inner, outs) in new[] { (1, 3, 1), (5, 7, 19), (9, 13, 33), (4, 0, 16), (6, 32, 8) })
+        foreach (var (rows, inner, outs) in new[] { (1, 3, 1), (2, 5, 70), (5, 7, 19), (9, 13, 33), (4, 0, 16), (6, 32, 8) })
         {
             double[] a = Draw(rng, rows * inner), bT = Draw(rng, inner * outs), y0 = Draw(rng, rows * outs);
             double[] u = Draw(rng, rows * outs), x = Draw(rng, rows * inner), g0 = Draw(rng, outs * inner), gb0 = Draw(rng, outs);
@@ -113,16 +113,6 @@ public sealed class KernelTests
                 Assert.Equal(Bits(product), Bits(y));
                 Assert.Equal(Bits(outer), Bits(g));
                 Assert.Equal(Bits(sums), Bits(gb));
-            }
-
-            // One row through the stored (untransposed) matrix: RowDotsAdd with w = bTᵀ.
-            var w = new double[outs * inner];
-            Dense.Transpose(bT, inner, outs, w);
-            for (int r = 0; r < rows; r++)
-            {
-                double[] yr = y0.AsSpan(r * outs, outs).ToArray();
-                Dense.RowDotsAdd(w, outs, inner, a.AsSpan(r * inner, inner), yr);
-                Assert.Equal(Bits(product.AsSpan(r * outs, outs).ToArray()), Bits(yr));
             }
         }
     }
