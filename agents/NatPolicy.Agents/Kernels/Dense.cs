@@ -9,7 +9,7 @@ namespace NatPolicy.Agents.Kernels;
 /// Summation order (every path, every block size): each output element is its own running sum, started from the
 /// value already in the output (e.g. the bias, 0, or the gradient so far) and extended one rounded product at a time,
 /// s ← s + a·b (product rounded, then the sum; no fused multiply-add), in strictly increasing order of its reduction
-/// index: j (inputs) in <see cref="MultiplyAdd"/>, r (rows) in <see cref="OuterAdd"/>
+/// index: j (inputs) in <see cref="MultiplyAdd"/> and <see cref="RowDotsAdd"/>, r (rows) in <see cref="OuterAdd"/>
 /// and <see cref="ColumnSumsAdd"/>. Vectors run only across independent outputs (output units, weight entries), never
 /// across a reduction, so the 512-, 256-, 128-bit and scalar (<see cref="Lanes1"/>) paths agree to the last bit, and a
 /// row gives the same bits alone or in a block. Matrices are row-major spans; nothing allocates.
@@ -164,6 +164,46 @@ internal static class Dense
             }
         }
         if (i < outs) MultiplyAdd<Lanes1>(a, rows, inner, bT, outs, y, i);
+    }
+
+    /// <summary>
+    /// y[i] += Σ_j w[i,j]·x[j] for w (outs × inner, row-major, as stored), j increasing: one row of
+    /// <see cref="MultiplyAdd"/> with bT = wᵀ, in scalar arithmetic over eight outputs at a time (no transpose, so
+    /// nothing to cache per θ). The same bits as <see cref="MultiplyAdd"/>.
+    /// </summary>
+    public static void RowDotsAdd(ReadOnlySpan<double> w, int outs, int inner, ReadOnlySpan<double> x, Span<double> y)
+    {
+        Check(w, outs * inner);
+        Check(x, inner);
+        Check(y, outs);
+        ref double rw = ref MemoryMarshal.GetReference(w);
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        int i = 0;
+        for (; i + 8 <= outs; i += 8)
+        {
+            ref double w0 = ref Unsafe.Add(ref rw, i * inner);
+            double s0 = y[i], s1 = y[i + 1], s2 = y[i + 2], s3 = y[i + 3], s4 = y[i + 4], s5 = y[i + 5], s6 = y[i + 6], s7 = y[i + 7];
+            for (int j = 0; j < inner; j++)
+            {
+                double xj = Unsafe.Add(ref rx, j);
+                s0 += xj * Unsafe.Add(ref w0, j);
+                s1 += xj * Unsafe.Add(ref w0, inner + j);
+                s2 += xj * Unsafe.Add(ref w0, 2 * inner + j);
+                s3 += xj * Unsafe.Add(ref w0, 3 * inner + j);
+                s4 += xj * Unsafe.Add(ref w0, 4 * inner + j);
+                s5 += xj * Unsafe.Add(ref w0, 5 * inner + j);
+                s6 += xj * Unsafe.Add(ref w0, 6 * inner + j);
+                s7 += xj * Unsafe.Add(ref w0, 7 * inner + j);
+            }
+            y[i] = s0; y[i + 1] = s1; y[i + 2] = s2; y[i + 3] = s3; y[i + 4] = s4; y[i + 5] = s5; y[i + 6] = s6; y[i + 7] = s7;
+        }
+        for (; i < outs; i++)
+        {
+            ref double wi = ref Unsafe.Add(ref rw, i * inner);
+            double s = y[i];
+            for (int j = 0; j < inner; j++) s += Unsafe.Add(ref rx, j) * Unsafe.Add(ref wi, j);
+            y[i] = s;
+        }
     }
 
     /// <summary>g (outs × ins) += Σ_r u[r,:]ᵀ x[r,:] over the rows: g[i,j] ← g[i,j] + u[r,i]·x[r,j] for r = 0, 1, …, rows − 1.</summary>

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using NatPolicy.Agents.Kernels;
 using NatPolicy.Core;
 
@@ -30,8 +29,6 @@ public sealed class MlpFeatureMap : IFeatureMap
     private readonly double[][] _act;  // act[l] = input of layer l (act[0] = s), length sizes[l]
     private readonly double[][] _tan;  // tangents of act[l] (JVP)
     private readonly double[][] _delta; // cotangents of act[l] (VJP)
-    private readonly TransposeCache _weightsT;   // Wₗᵀ for the per-row forward and tangent
-    private readonly TransposeCache _directionT; // dWₗᵀ of the per-row tangent's direction
 
     public MlpFeatureMap(int inputDimension, IReadOnlyList<int> hiddenSizes, int outputDimension)
     {
@@ -53,8 +50,6 @@ public sealed class MlpFeatureMap : IFeatureMap
             _delta[l] = new double[_sizes[l]];
         }
         HiddenSizes = hiddenSizes.ToArray();
-        _weightsT = new TransposeCache(_sizes);
-        _directionT = new TransposeCache(_sizes);
     }
 
     public int InputDimension => _sizes[0];
@@ -89,7 +84,7 @@ public sealed class MlpFeatureMap : IFeatureMap
             int rows = _sizes[l + 1], cols = _sizes[l];
             Span<double> y = l == Layers - 1 ? output[..rows] : _act[l + 1];
             Biases(theta, l).CopyTo(y);
-            Dense.MultiplyAdd(_act[l], 1, cols, _weightsT.Of(Weights(theta, l), l), rows, y);
+            Dense.RowDotsAdd(Weights(theta, l), rows, cols, _act[l], y);
             if (l < Layers - 1) Activation.Tanh(y);
         }
     }
@@ -101,8 +96,8 @@ public sealed class MlpFeatureMap : IFeatureMap
             int rows = _sizes[l + 1], cols = _sizes[l];
             Span<double> t = l == Layers - 1 ? dOutput[..rows] : _tan[l + 1];
             Biases(v, l).CopyTo(t);
-            Dense.MultiplyAdd(_act[l], 1, cols, _directionT.Of(Weights(v, l), l), rows, t);
-            if (l > 0) Dense.MultiplyAdd(_tan[l], 1, cols, _weightsT.Of(Weights(theta, l), l), rows, t);
+            Dense.RowDotsAdd(Weights(v, l), rows, cols, _act[l], t);
+            if (l > 0) Dense.RowDotsAdd(Weights(theta, l), rows, cols, _tan[l], t);
             if (l < Layers - 1) Activation.ScaleByTanhDerivative(t, _act[l + 1]);
         }
     }
@@ -199,39 +194,6 @@ public sealed class MlpFeatureMap : IFeatureMap
                 Activation.ScaleByTanhDerivative(dx, x);
                 delta = dx;
             }
-        }
-    }
-
-    /// <summary>
-    /// Wₗᵀ per layer for the one-row calls, remade only when Wₗ's bits differ from the copy it was made from (θ stays
-    /// fixed over a batch of per-row calls, and a byte comparison costs far less than the transpose or a scalar product).
-    /// </summary>
-    private sealed class TransposeCache
-    {
-        private readonly int[] _sizes;
-        private readonly double[][] _source, _transposed;
-
-        public TransposeCache(int[] sizes)
-        {
-            _sizes = sizes;
-            _source = new double[sizes.Length - 1][];
-            _transposed = new double[sizes.Length - 1][];
-            for (int l = 0; l < _source.Length; l++)
-            {
-                _source[l] = new double[sizes[l] * sizes[l + 1]];
-                _transposed[l] = new double[sizes[l] * sizes[l + 1]];
-            }
-        }
-
-        /// <summary>wᵀ for layer l's weights w (outs × ins).</summary>
-        public ReadOnlySpan<double> Of(ReadOnlySpan<double> w, int l)
-        {
-            if (!MemoryMarshal.AsBytes(w).SequenceEqual(MemoryMarshal.AsBytes(_source[l].AsSpan())))
-            {
-                w.CopyTo(_source[l]);
-                Dense.Transpose(w, _sizes[l + 1], _sizes[l], _transposed[l]);
-            }
-            return _transposed[l];
         }
     }
 

@@ -114,6 +114,16 @@ public sealed class KernelTests
                 Assert.Equal(Bits(outer), Bits(g));
                 Assert.Equal(Bits(sums), Bits(gb));
             }
+
+            // One row through the stored (untransposed) matrix: RowDotsAdd with w = bTᵀ.
+            var w = new double[outs * inner];
+            Dense.Transpose(bT, inner, outs, w);
+            for (int r = 0; r < rows; r++)
+            {
+                double[] yr = y0.AsSpan(r * outs, outs).ToArray();
+                Dense.RowDotsAdd(w, outs, inner, a.AsSpan(r * inner, inner), yr);
+                Assert.Equal(Bits(product.AsSpan(r * outs, outs).ToArray()), Bits(yr));
+            }
         }
     }
 
