@@ -1,3 +1,4 @@
+using NatPolicy.Agents.Kernels;
 using NatPolicy.Core;
 
 namespace NatPolicy.Agents.Policies;
@@ -5,7 +6,11 @@ namespace NatPolicy.Agents.Policies;
 /// <summary>
 /// Multilayer perceptron: hidden layers hₗ = tanh(Wₗ hₗ₋₁ + bₗ) (h₀ = s), then a linear output z = W_L h_{L−1} + b_L.
 /// θ holds the layers in order, each as (W row-major out×in, b). Hand-written forward, JVP (forward-mode tangent) and
-/// VJP (backprop). Initialisation: Wₗ ~ N(0, (g²/fan_in)) with g = <see cref="HiddenGain"/> for hidden layers and
+/// VJP (backprop), per row and over blocks of rows (<see cref="CreateBatch"/>), with <see cref="Dense"/>'s kernels and
+/// <see cref="Activation.Tanh(double)"/>: every pre-activation is its bias plus the products Wᵢⱼxⱼ added in increasing
+/// j (a tangent: db, then dW x, then W dx, each in increasing j; a back-propagated δ: Σᵢ uᵢWᵢⱼ in increasing i; a
+/// gradient entry: its row terms in increasing row), so a row has the same bits alone, in a block, and on every SIMD
+/// width. Initialisation: Wₗ ~ N(0, (g²/fan_in)) with g = <see cref="HiddenGain"/> for hidden layers and
 /// g = <see cref="OutputGain"/> for the output layer (so the initial policy is near uniform / near zero mean); biases 0.
 /// </summary>
 public sealed class MlpFeatureMap : IFeatureMap
@@ -15,6 +20,9 @@ public sealed class MlpFeatureMap : IFeatureMap
 
     /// <summary>Weight scale for the output layer (relative to 1/√fan_in): small, so initial logits/means are ≈ 0.</summary>
     public const double OutputGain = 0.01;
+
+    /// <summary>Rows a batch call carries through all layers at a time (its tangents and cotangents stay in cache).</summary>
+    internal const int ChunkRows = 64;
 
     private readonly int[] _sizes;     // n, h₁, …, h_{L−1}, K
     private readonly int[] _offsets;   // start of layer l's parameters in θ
@@ -63,7 +71,10 @@ public sealed class MlpFeatureMap : IFeatureMap
         }
     }
 
-    private ReadOnlySpan<double> Layer(ReadOnlySpan<double> theta, int l) => theta[_offsets[l].._offsets[l + 1]];
+    private ReadOnlySpan<double> Weights(ReadOnlySpan<double> theta, int l) => theta.Slice(_offsets[l], _sizes[l + 1] * _sizes[l]);
+    private ReadOnlySpan<double> Biases(ReadOnlySpan<double> theta, int l) => theta.Slice(_offsets[l + 1] - _sizes[l + 1], _sizes[l + 1]);
+    private Span<double> Weights(Span<double> theta, int l) => theta.Slice(_offsets[l], _sizes[l + 1] * _sizes[l]);
+    private Span<double> Biases(Span<double> theta, int l) => theta.Slice(_offsets[l + 1] - _sizes[l + 1], _sizes[l + 1]);
 
     public void Forward(ReadOnlySpan<double> theta, ReadOnlySpan<double> input, Span<double> output)
     {
@@ -71,16 +82,10 @@ public sealed class MlpFeatureMap : IFeatureMap
         for (int l = 0; l < Layers; l++)
         {
             int rows = _sizes[l + 1], cols = _sizes[l];
-            if (l == Layers - 1)
-            {
-                Affine.Forward(Layer(theta, l), rows, cols, _act[l], output);
-            }
-            else
-            {
-                double[] next = _act[l + 1];
-                Affine.Forward(Layer(theta, l), rows, cols, _act[l], next);
-                for (int i = 0; i < rows; i++) next[i] = Math.Tanh(next[i]);
-            }
+            Span<double> y = l == Layers - 1 ? output[..rows] : _act[l + 1];
+            Biases(theta, l).CopyTo(y);
+            Dense.RowDotsAdd(Weights(theta, l), rows, cols, _act[l], y);
+            if (l < Layers - 1) Activation.Tanh(y);
         }
     }
 
@@ -89,41 +94,151 @@ public sealed class MlpFeatureMap : IFeatureMap
         for (int l = 0; l < Layers; l++)
         {
             int rows = _sizes[l + 1], cols = _sizes[l];
-            ReadOnlySpan<double> p = Layer(theta, l), dp = v[_offsets[l].._offsets[l + 1]];
-            ReadOnlySpan<double> dx = l == 0 ? [] : _tan[l];
-            if (l == Layers - 1)
-            {
-                Affine.Tangent(p, dp, rows, cols, _act[l], dx, dOutput);
-            }
-            else
-            {
-                double[] a = _act[l + 1], t = _tan[l + 1];
-                Affine.Tangent(p, dp, rows, cols, _act[l], dx, t);
-                for (int i = 0; i < rows; i++) t[i] *= 1 - a[i] * a[i];
-            }
+            Span<double> t = l == Layers - 1 ? dOutput[..rows] : _tan[l + 1];
+            Biases(v, l).CopyTo(t);
+            Dense.RowDotsAdd(Weights(v, l), rows, cols, _act[l], t);
+            if (l > 0) Dense.RowDotsAdd(Weights(theta, l), rows, cols, _tan[l], t);
+            if (l < Layers - 1) Activation.ScaleByTanhDerivative(t, _act[l + 1]);
         }
     }
 
     public void Vjp(ReadOnlySpan<double> theta, ReadOnlySpan<double> u, Span<double> gradient)
     {
-        ReadOnlySpan<double> delta = u;
+        ReadOnlySpan<double> delta = u[..OutputDimension];
         for (int l = Layers - 1; l >= 0; l--)
         {
             int rows = _sizes[l + 1], cols = _sizes[l];
-            Span<double> g = gradient[_offsets[l].._offsets[l + 1]];
-            if (l == 0)
+            Dense.OuterAdd(delta, 1, rows, _act[l], cols, Weights(gradient, l));
+            Dense.ColumnSumsAdd(delta, 1, rows, Biases(gradient, l));
+            if (l == 0) break;
+            double[] dx = _delta[l];
+            Array.Clear(dx);
+            Dense.MultiplyAdd(delta, 1, rows, Weights(theta, l), cols, dx);
+            Activation.ScaleByTanhDerivative(dx, _act[l]);
+            delta = dx;
+        }
+    }
+
+    public IFeatureMap Clone() => new MlpFeatureMap(InputDimension, HiddenSizes, OutputDimension);
+
+    // ---- batches ----
+
+    /// <summary>A block of rows with every hidden activation kept (capacity × Σ hidden widths doubles) and the transposed weights of the last forward pass.</summary>
+    public FeatureBatch CreateBatch(int capacity) => new MlpBatch(this, capacity);
+
+    public void LoadBatch(FeatureBatch batch, ReadOnlySpan<double> inputs, int count) => Own(batch).Load(inputs, count);
+
+    /// <summary>
+    /// Layer by layer on chunks of <see cref="ChunkRows"/> rows: H = tanh(X Wᵀ + b) with Wᵀ transposed once per call
+    /// (kept for <see cref="JvpBatch"/>), in <see cref="Dense.MultiplyAdd"/>'s order, so row r has <see cref="Forward"/>'s bits.
+    /// </summary>
+    public void ForwardBatch(ReadOnlySpan<double> theta, FeatureBatch batch, Span<double> outputs)
+    {
+        var b = Own(batch);
+        for (int l = 0; l < Layers; l++) Dense.Transpose(Weights(theta, l), _sizes[l + 1], _sizes[l], b.WeightsT[l]);
+        for (int r0 = 0; r0 < b.Count; r0 += ChunkRows)
+        {
+            int rows = Math.Min(ChunkRows, b.Count - r0);
+            for (int l = 0; l < Layers; l++)
             {
-                Affine.Backward(Layer(theta, l), rows, cols, _act[l], delta, g, []);
+                int outs = _sizes[l + 1], ins = _sizes[l];
+                Span<double> y = l == Layers - 1 ? outputs.Slice(r0 * outs, rows * outs) : b.Hidden(l + 1, r0, rows);
+                Dense.FillRows(Biases(theta, l), rows, y);
+                Dense.MultiplyAdd(b.Input(l, r0, rows), rows, ins, b.WeightsT[l], outs, y);
+                if (l < Layers - 1) Activation.Tanh(y);
             }
-            else
+        }
+    }
+
+    /// <summary>Tangents row by row as <see cref="Jvp"/> (db, then X dWᵀ, then dX Wᵀ, then the tanh derivative), at the activations and Wᵀ of the last <see cref="ForwardBatch"/>.</summary>
+    public void JvpBatch(ReadOnlySpan<double> theta, FeatureBatch batch, ReadOnlySpan<double> v, Span<double> dOutputs)
+    {
+        var b = Own(batch);
+        for (int l = 0; l < Layers; l++) Dense.Transpose(Weights(v, l), _sizes[l + 1], _sizes[l], b.DirectionT[l]);
+        for (int r0 = 0; r0 < b.Count; r0 += ChunkRows)
+        {
+            int rows = Math.Min(ChunkRows, b.Count - r0);
+            Span<double> previous = [];
+            for (int l = 0; l < Layers; l++)
             {
-                double[] dx = _delta[l], a = _act[l];
-                Affine.Backward(Layer(theta, l), rows, cols, a, delta, g, dx);
-                for (int i = 0; i < cols; i++) dx[i] *= 1 - a[i] * a[i];
+                int outs = _sizes[l + 1], ins = _sizes[l];
+                Span<double> t = l == Layers - 1 ? dOutputs.Slice(r0 * outs, rows * outs) : b.Scratch(l % 2, rows * outs);
+                Dense.FillRows(Biases(v, l), rows, t);
+                Dense.MultiplyAdd(b.Input(l, r0, rows), rows, ins, b.DirectionT[l], outs, t);
+                if (l > 0) Dense.MultiplyAdd(previous, rows, ins, b.WeightsT[l], outs, t);
+                if (l < Layers - 1) Activation.ScaleByTanhDerivative(t, b.Input(l + 1, r0, rows));
+                previous = t;
+            }
+        }
+    }
+
+    /// <summary>Back-propagation chunk by chunk in increasing row order (so every gradient entry gets its row terms in increasing r, as successive <see cref="Vjp"/> calls).</summary>
+    public void VjpBatch(ReadOnlySpan<double> theta, FeatureBatch batch, ReadOnlySpan<double> u, Span<double> gradient)
+    {
+        var b = Own(batch);
+        int k = OutputDimension;
+        for (int r0 = 0; r0 < b.Count; r0 += ChunkRows)
+        {
+            int rows = Math.Min(ChunkRows, b.Count - r0);
+            ReadOnlySpan<double> delta = u.Slice(r0 * k, rows * k);
+            for (int l = Layers - 1; l >= 0; l--)
+            {
+                int outs = _sizes[l + 1], ins = _sizes[l];
+                ReadOnlySpan<double> x = b.Input(l, r0, rows);
+                Dense.OuterAdd(delta, rows, outs, x, ins, Weights(gradient, l));
+                Dense.ColumnSumsAdd(delta, rows, outs, Biases(gradient, l));
+                if (l == 0) break;
+                Span<double> dx = b.Scratch(l % 2, rows * ins);
+                dx.Clear();
+                Dense.MultiplyAdd(delta, rows, outs, Weights(theta, l), ins, dx);
+                Activation.ScaleByTanhDerivative(dx, x);
                 delta = dx;
             }
         }
     }
 
-    public IFeatureMap Clone() => new MlpFeatureMap(InputDimension, HiddenSizes, OutputDimension);
+    private static MlpBatch Own(FeatureBatch batch) =>
+        batch as MlpBatch ?? throw new ArgumentException("the batch was not created by an MlpFeatureMap's CreateBatch.", nameof(batch));
+
+    /// <summary>
+    /// An <see cref="MlpFeatureMap"/>'s block of rows: the inputs (the base class), every hidden layer's activations
+    /// (capacity × width each), Wₗᵀ of the last forward pass, the direction's dWₗᵀ of the last JVP, and two chunk-sized
+    /// scratch blocks for tangents and cotangents.
+    /// </summary>
+    private sealed class MlpBatch : FeatureBatch
+    {
+        private readonly double[][] _hidden;   // [l] for l = 1 … L−1: capacity × sizes[l]
+        private readonly double[][] _scratch;  // two blocks of ChunkRows × max width
+
+        public MlpBatch(MlpFeatureMap map, int capacity) : base(capacity, map.InputDimension)
+        {
+            int layers = map.Layers, widest = map._sizes.Max();
+            _hidden = new double[layers][];
+            WeightsT = new double[layers][];
+            DirectionT = new double[layers][];
+            _hidden[0] = [];
+            for (int l = 0; l < layers; l++)
+            {
+                if (l > 0) _hidden[l] = new double[capacity * map._sizes[l]];
+                WeightsT[l] = new double[map._sizes[l] * map._sizes[l + 1]];
+                DirectionT[l] = new double[map._sizes[l] * map._sizes[l + 1]];
+            }
+            Widths = map._sizes;
+            int chunk = Math.Min(capacity, ChunkRows) * widest;
+            _scratch = [new double[chunk], new double[chunk]];
+        }
+
+        public double[][] WeightsT { get; }
+        public double[][] DirectionT { get; }
+        private int[] Widths { get; }
+
+        /// <summary>Rows r0 … r0 + rows − 1 of layer l's input (l = 0: the loaded inputs).</summary>
+        public ReadOnlySpan<double> Input(int l, int r0, int rows) =>
+            l == 0 ? Inputs.Slice(r0 * Widths[0], rows * Widths[0]) : Hidden(l, r0, rows);
+
+        /// <summary>Rows r0 … r0 + rows − 1 of hidden layer l's activations (1 ≤ l ≤ L − 1).</summary>
+        public Span<double> Hidden(int l, int r0, int rows) => _hidden[l].AsSpan(r0 * Widths[l], rows * Widths[l]);
+
+        public Span<double> Scratch(int which, int length) => _scratch[which].AsSpan(0, length);
+    }
 }

@@ -10,6 +10,8 @@ namespace NatPolicy.Agents.Training;
 /// targets; when it changes, the output layer is rescaled so that V is unchanged (Pop-Art, van Hasselt et al. 2016),
 /// which keeps the regression well conditioned whatever the reward scale. Predicts ≈ 0 before the first fit (μ = 0,
 /// σ = 1, output layer initialised at 0.01 of the usual scale).
+/// Each minibatch is one block through <see cref="MlpFeatureMap"/>'s batch kernels (forward, then the gradient summed
+/// over its rows in increasing order), and <see cref="PredictBatch"/> evaluates blocks of <see cref="PredictRows"/> rows.
 /// The time in the episode is ignored (the trainer bootstraps on truncation). Deterministic given its
 /// <see cref="Rng"/> (initial weights and minibatch order); <see cref="Save"/>/<see cref="Load"/> capture the weights,
 /// the Adam moments, (μ, σ) and the generator.
@@ -28,7 +30,10 @@ public sealed class MlpValueBaseline : IValueBaseline
     private readonly double[] _grad;
     private readonly double[] _step;
     private readonly double[] _out = new double[1];
-    private readonly double[] _cotangent = new double[1];
+    private readonly FeatureBatch _batch;
+    private readonly double[] _rows;       // a minibatch's observations, gathered (capacity × d)
+    private readonly double[] _outs;       // f_w of the block's rows
+    private readonly double[] _cotangents; // −e/m per row
     private int[] _order = [];
     private double _mu;
     private double _sigma = 1.0;
@@ -53,7 +58,15 @@ public sealed class MlpValueBaseline : IValueBaseline
         _step = new double[_net.ParameterCount];
         _net.Initialize(rng, _w);
         _adam = new Adam(_net.ParameterCount, learningRate);
+        int capacity = Math.Max(minibatch, PredictRows);
+        _batch = _net.CreateBatch(capacity);
+        _rows = new double[capacity * observationDimension];
+        _outs = new double[capacity];
+        _cotangents = new double[capacity];
     }
+
+    /// <summary>Rows per block in <see cref="PredictBatch"/> (at least; the minibatch size if larger).</summary>
+    public const int PredictRows = 256;
 
     public int ParameterCount => _w.Length;
 
@@ -61,6 +74,20 @@ public sealed class MlpValueBaseline : IValueBaseline
     {
         _net.Forward(_w, observation, _out);
         return _mu + _sigma * _out[0];
+    }
+
+    /// <summary>μ + σ·f_w(s) for every row, in blocks through the batch kernels: the same bits as <see cref="Predict"/>.</summary>
+    public void PredictBatch(ReadOnlySpan<double> observations, ReadOnlySpan<int> steps, int count, Span<double> values)
+    {
+        int d = _net.InputDimension;
+        for (int r0 = 0; r0 < count; r0 += _batch.Capacity)
+        {
+            int rows = Math.Min(_batch.Capacity, count - r0);
+            _net.LoadBatch(_batch, observations.Slice(r0 * d, rows * d), rows);
+            Span<double> v = values.Slice(r0, rows);
+            _net.ForwardBatch(_w, _batch, v);
+            for (int r = 0; r < rows; r++) v[r] = _mu + _sigma * v[r];
+        }
     }
 
     /// <summary>
@@ -90,16 +117,14 @@ public sealed class MlpValueBaseline : IValueBaseline
             }
             for (int start = 0; start < count; start += _minibatch)
             {
-                int end = Math.Min(start + _minibatch, count);
+                int m = Math.Min(start + _minibatch, count) - start;
+                for (int r = 0; r < m; r++) observations.Slice(_order[start + r] * d, d).CopyTo(_rows.AsSpan(r * d, d));
+                _net.LoadBatch(_batch, _rows.AsSpan(0, m * d), m);
+                _net.ForwardBatch(_w, _batch, _outs.AsSpan(0, m));
+                // Ascent on −½ e²: the cotangent is −e / m.
+                for (int r = 0; r < m; r++) _cotangents[r] = -(_outs[r] - (targets[_order[start + r]] - _mu) / _sigma) / m;
                 Array.Clear(_grad);
-                for (int r = start; r < end; r++)
-                {
-                    int row = _order[r];
-                    _net.Forward(_w, observations.Slice(row * d, d), _out);
-                    // Ascent on −½ e²: the cotangent is −e / m.
-                    _cotangent[0] = -(_out[0] - (targets[row] - _mu) / _sigma) / (end - start);
-                    _net.Vjp(_w, _cotangent, _grad);
-                }
+                _net.VjpBatch(_w, _batch, _cotangents.AsSpan(0, m), _grad);
                 _adam.Step(_grad, _step);
                 for (int k = 0; k < _w.Length; k++) _w[k] += _step[k];
             }

@@ -203,8 +203,8 @@ public sealed class Trainer : ISnapshotable
     {
         var b = _buffer;
         int n = b.Envs, od = b.ObservationDimension;
-        for (int row = 0; row < b.Count; row++)
-            b.Values[row] = _baseline?.Predict(b.Observation(row), b.StepInEpisode[row]) ?? 0.0;
+        if (_baseline is null) Array.Clear(b.Values, 0, b.Count);
+        else _baseline.PredictBatch(b.Observations.AsSpan(0, b.Count * od), b.StepInEpisode, b.Count, b.Values);
         for (int row = 0; row < b.Count; row++)
         {
             if (b.Terminated[row] || b.Truncated[row]) continue;

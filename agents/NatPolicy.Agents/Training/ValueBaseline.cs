@@ -80,6 +80,17 @@ public interface IValueBaseline : ISnapshotable
 {
     double Predict(ReadOnlySpan<double> observation, int stepInEpisode);
 
+    /// <summary>
+    /// values[i] = <see cref="Predict"/>(row i of observations, steps[i]) for i &lt; count, with the same bits;
+    /// observations holds exactly count rows (row-major). Baselines override it to evaluate blocks of rows at once.
+    /// </summary>
+    void PredictBatch(ReadOnlySpan<double> observations, ReadOnlySpan<int> steps, int count, Span<double> values)
+    {
+        if (count <= 0) return;
+        int d = observations.Length / count;
+        for (int i = 0; i < count; i++) values[i] = Predict(observations.Slice(i * d, d), steps[i]);
+    }
+
     /// <summary>Fits V to (observations[i], steps[i]) ↦ targets[i] over <paramref name="count"/> rows (observations row-major).</summary>
     void Fit(ReadOnlySpan<double> observations, ReadOnlySpan<int> steps, ReadOnlySpan<double> targets, int count);
 }
