@@ -142,7 +142,7 @@ public sealed class KfacEstimator(double decay) : IFisherEstimator, ISnapshotabl
         _pivoted = new bool[k];
     }
 
-    /// <summary>aₗ₊₁ = tanh(Wₗ aₗ + bₗ) for hidden layers, z = W aₗ + b for the last (the documented MLP layout).</summary>
+    /// <summary>aₗ₊₁ = tanh(Wₗ aₗ + bₗ) for hidden layers (our deterministic <see cref="Kernels.Activation.Tanh(double)"/>), z = W aₗ + b for the last (the documented MLP layout).</summary>
     private void Forward(ReadOnlySpan<double> theta, KroneckerFactoredFisher f, ReadOnlySpan<double> s)
     {
         s.CopyTo(_act[0]);
@@ -155,7 +155,7 @@ public sealed class KfacEstimator(double decay) : IFisherEstimator, ISnapshotabl
             for (int i = 0; i < r; i++)
             {
                 double sum = p[r * c + i] + FixedLanes.Dot(p.Slice(i * c, c), x);
-                y[i] = l == layers - 1 ? sum : Math.Tanh(sum);
+                y[i] = l == layers - 1 ? sum : Kernels.Activation.Tanh(sum);
             }
         }
     }

@@ -197,6 +197,25 @@ public sealed class MlpFeatureMap : IFeatureMap
         }
     }
 
+    /// <summary>
+    /// gradient += Σ_r (∂z_r/∂θ)ᵀ (c_r u_r): each row's cotangent is scaled by c_r first and the scaled rows are
+    /// back-propagated as one <see cref="VjpBatch"/> (rows with c_r = 0 contribute exact zeros). This differs from the
+    /// interface default's rounding (score first, then c_r times it) and is this map's documented order.
+    /// </summary>
+    public void WeightedVjpBatch(ReadOnlySpan<double> theta, FeatureBatch batch, ReadOnlySpan<double> u, ReadOnlySpan<double> weights,
+        Span<double> gradient)
+    {
+        var b = Own(batch);
+        int k = OutputDimension, count = b.Count;
+        Span<double> scaled = b.Cotangents(count * k);
+        for (int r = 0; r < count; r++)
+        {
+            double c = weights[r];
+            for (int j = 0; j < k; j++) scaled[r * k + j] = c == 0 ? 0.0 : c * u[r * k + j];
+        }
+        VjpBatch(theta, batch, scaled, gradient);
+    }
+
     private static MlpBatch Own(FeatureBatch batch) =>
         batch as MlpBatch ?? throw new ArgumentException("the batch was not created by an MlpFeatureMap's CreateBatch.", nameof(batch));
 
@@ -240,5 +259,10 @@ public sealed class MlpFeatureMap : IFeatureMap
         public Span<double> Hidden(int l, int r0, int rows) => _hidden[l].AsSpan(r0 * Widths[l], rows * Widths[l]);
 
         public Span<double> Scratch(int which, int length) => _scratch[which].AsSpan(0, length);
+
+        /// <summary>Scratch for a whole batch of output cotangents (capacity × K), made on first use.</summary>
+        public Span<double> Cotangents(int length) => (_cotangents ??= new double[Capacity * Widths[^1]]).AsSpan(0, length);
+
+        private double[]? _cotangents;
     }
 }
