@@ -57,12 +57,13 @@ public sealed class RunFolder
     public const int CheckpointVersion = 2;
 
     /// <summary>Saves a checkpoint for <paramref name="iteration"/> (atomic) tagged with the config's hash; a snapshot holding a non-finite number is refused.</summary>
-    public void WriteCheckpoint(int iteration, Snapshot snapshot, string configSha256)
+    /// <param name="durable">False: not flushed to disk (<see cref="AtomicFile.Write"/>); for a checkpoint that a later one supersedes.</param>
+    public void WriteCheckpoint(int iteration, Snapshot snapshot, string configSha256, bool durable = true)
     {
         if (snapshot.Doubles.Any(x => !double.IsFinite(x)))
             throw new InvalidOperationException($"iteration {iteration}: the state holds a non-finite number; no checkpoint written");
         var doc = new CheckpointDocument(CheckpointVersion, iteration, configSha256, snapshot.Doubles.ToArray(), snapshot.Words.ToArray());
-        WriteAtomic(System.IO.Path.Combine(Checkpoints, $"iter_{iteration:D6}.json"), JsonSerializer.Serialize(doc, CheckpointJson));
+        AtomicFile.Write(System.IO.Path.Combine(Checkpoints, $"iter_{iteration:D6}.json"), s => JsonSerializer.Serialize(s, doc, CheckpointJson), durable);
     }
 
     /// <summary>The checkpoint files, newest first.</summary>
