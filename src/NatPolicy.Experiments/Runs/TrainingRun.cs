@@ -38,6 +38,7 @@ public sealed class TrainingRun
     private readonly RunComponents _parts;
     private double _wallOffset;
     private int _lastCheckpoint = -1;
+    private string? _configHash;
     private double? _bestEvalMean;
     private IEnv? _evalEnv;
 
@@ -262,7 +263,8 @@ public sealed class TrainingRun
         _parts.Save(snapshot);
         // A state holding a non-finite number is not saved: resume then falls back to the last finite checkpoint.
         if (snapshot.Doubles.Any(x => !double.IsFinite(x))) return;
-        _folder.WriteCheckpoint(Trainer.Iteration, snapshot, RunFolder.ConfigHash(Config.ToJson()), durable);
+        _configHash ??= RunFolder.ConfigHash(Config.ToJson());
+        _folder.WriteCheckpoint(Trainer.Iteration, snapshot, _configHash, durable);
         _lastCheckpoint = Trainer.Iteration;
     }
 }
