@@ -12,7 +12,7 @@ namespace NatPolicy.Cli.Tests;
 [Trait("Category", "Env")]
 public sealed class EvalAndPlotVerbTests : IClassFixture<EvalAndPlotVerbTests.Folders>
 {
-    private const long MaxSvgBytes = 200_000;
+    private const long MaxSvgBytes = 150_000;
 
     /// <summary>One trained run and one comparison with eval_every, shared by the tests of this class.</summary>
     public sealed class Folders : IDisposable

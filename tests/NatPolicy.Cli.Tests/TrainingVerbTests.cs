@@ -71,6 +71,7 @@ public sealed class TrainingVerbTests : IDisposable
     [InlineData("unknown env 'Foo-v0'", "benchmark", "--envs", "CartPole-v1,Foo-v0")]
     [InlineData("does not exist", "plot", "/nonexistent/folder")]
     [InlineData("does not exist", "evaluate", "--policy", "/nonexistent/policy.json")]
+    [InlineData("--cases: unknown case 'mlp65'; allowed: cartpole-npg,", "bench", "--train", "--cases", "mlp65")]
     public void BadInputIsOneLineWithExitCode2(string mention, params string[] args) =>
         AssertUsageError(Run(args), mention);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using NatPolicy.Agents.Updates;
 using NatPolicy.Core;
 using NatPolicy.Envs.Vector;
@@ -68,9 +69,13 @@ public sealed class Trainer : ISnapshotable
     public long EnvSteps { get; private set; }
     public long Episodes { get; private set; }
 
+    /// <summary>Where the last <see cref="RunIteration"/> spent its time (default before the first).</summary>
+    public IterationPhases LastPhases { get; private set; }
+
     /// <summary>Runs one iteration and returns its log row.</summary>
     public IterationLog RunIteration()
     {
+        long t0 = Stopwatch.GetTimestamp();
         if (!_started)
         {
             _env.Reset(_envSeed);
@@ -78,12 +83,17 @@ public sealed class Trainer : ISnapshotable
         }
         FreezeNormalizerWhenDue();
         Collect();
+        long t1 = Stopwatch.GetTimestamp();
         EstimateAdvantages();
+        long t2 = Stopwatch.GetTimestamp();
         _policy.GetParameters(_thetaBefore);
         double gradNorm = PolicyGradient(_gradient);
         double entropy = _buffer.Rows(_policy).MeanEntropy(_thetaBefore);
+        long t3 = Stopwatch.GetTimestamp();
 
+        IterationPhases.LineSearchTicks = 0;
         var result = _update.Update(_policy, _buffer, _gradient);
+        long t4 = Stopwatch.GetTimestamp(), lineSearch = IterationPhases.LineSearchTicks;
         _policy.GetParameters(_thetaAfter);
         double kl = result.Accepted ? _buffer.Rows(_policy).MeanKl(_thetaBefore, _thetaAfter) : 0.0;
         // Fail safe: an accepted step whose θ or KL is not finite is rejected, leaving θ bit-identical.
@@ -99,12 +109,16 @@ public sealed class Trainer : ISnapshotable
             kl = 0.0;
         }
 
+        long t5 = Stopwatch.GetTimestamp();
         FitBaseline(ref result);
+        long t6 = Stopwatch.GetTimestamp();
 
         Iteration++;
         EnvSteps += _buffer.Count;
         Episodes += _finished.Count;
-        return IterationLog.From(Iteration, EnvSteps, _finished, entropy, kl, gradNorm, result);
+        var log = IterationLog.From(Iteration, EnvSteps, _finished, entropy, kl, gradNorm, result);
+        LastPhases = new IterationPhases(t1 - t0, t2 - t1, t3 - t2, t4 - t3 - lineSearch, lineSearch, t6 - t5, t5 - t4 + Stopwatch.GetTimestamp() - t6);
+        return log;
     }
 
     /// <summary>

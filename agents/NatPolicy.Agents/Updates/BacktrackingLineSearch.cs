@@ -25,6 +25,15 @@ public sealed record BacktrackingLineSearch(double Ratio, int MaxBacktracks)
     public Outcome Search(ITrustRegionObjective objective, ReadOnlySpan<double> thetaOld, ReadOnlySpan<double> fullStep,
         double maxKl, Span<double> candidate)
     {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcome = Backtrack(objective, thetaOld, fullStep, maxKl, candidate);
+        Training.IterationPhases.LineSearchTicks += System.Diagnostics.Stopwatch.GetTimestamp() - start;
+        return outcome;
+    }
+
+    private Outcome Backtrack(ITrustRegionObjective objective, ReadOnlySpan<double> thetaOld, ReadOnlySpan<double> fullStep,
+        double maxKl, Span<double> candidate)
+    {
         double fraction = 1.0;
         double improvement = double.NaN, kl = double.NaN;
         for (int k = 0; k <= MaxBacktracks; k++, fraction *= Ratio)

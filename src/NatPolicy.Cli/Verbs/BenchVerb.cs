@@ -46,20 +46,21 @@ public static class BenchVerb
         var iterationsOption = Options.Int("--iterations", "M", "With --train: iterations timed per case (after 3 warm-up iterations).", 10, 1);
         var seedsOption = Options.Int("--seeds", "K", "With --train: seeds of the time-to-threshold measurement.", 5, 1);
         var firstSeedOption = Options.Seed("--first-seed", "With --train: the first of the K seeds.", 100);
+        var casesOption = Options.Text("--cases", "ID,...", "With --train: only these cases (comma-separated). [default: all]", allowed: TrainingBench.Cases.Select(c => c.Id));
         var command = new Command("bench", Summary);
-        foreach (var o in new Option[] { secondsOption, envOption, copiesOption, trainOption, iterationsOption, seedsOption, firstSeedOption })
+        foreach (var o in new Option[] { secondsOption, envOption, copiesOption, trainOption, iterationsOption, seedsOption, firstSeedOption, casesOption })
             command.Options.Add(o);
         command.SetAction(p => p.GetValue(trainOption)
-            ? RunTraining(p.GetValue(iterationsOption)!.Value, p.GetValue(seedsOption)!.Value, p.GetValue(firstSeedOption)!.Value, stdout)
+            ? RunTraining(p.GetValue(iterationsOption)!.Value, p.GetValue(seedsOption)!.Value, p.GetValue(firstSeedOption)!.Value, TrainingBench.Select(p.GetValue(casesOption)), stdout)
             : Run(p.GetValue(secondsOption)!.Value, p.GetValue(envOption)!, p.GetValue(copiesOption)!.Value, stdout));
         return command;
     }
 
-    /// <summary><c>bench --train</c>: the steady-state table, then one time-to-threshold line per non-MLP case.</summary>
-    public static int RunTraining(int iterations, int seeds, ulong firstSeed, TextWriter stdout)
+    /// <summary><c>bench --train</c>: the steady-state tables (total and per phase), then one time-to-threshold line per selected non-MLP case.</summary>
+    public static int RunTraining(int iterations, int seeds, ulong firstSeed, IReadOnlyList<TrainingBenchCase> cases, TextWriter stdout)
     {
-        stdout.Write(TrainingBench.SteadyStateTable(TrainingBench.Cases.Select(c => (c, TrainingBench.SteadyState(c, TrainWarmup, iterations)))));
-        foreach (var c in TrainingBench.Cases.Where(c => c.Overrides.Count == 0))
+        stdout.Write(TrainingBench.SteadyStateTable(cases.Select(c => (c, TrainingBench.SteadyState(c, TrainWarmup, iterations)))));
+        foreach (var c in cases.Where(c => c.Overrides.Count == 0))
             if (Benchmark.Threshold(c.EnvId) is { } threshold)
                 stdout.WriteLine(TrainingBench.ThresholdLine(c, TrainingBench.ToThreshold(c, threshold, ThresholdBudget, seeds, firstSeed)));
         return 0;

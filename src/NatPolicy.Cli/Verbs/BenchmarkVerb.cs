@@ -27,8 +27,9 @@ public static class BenchmarkVerb
         var resume = Options.Text("--resume", "DIR", "Finish the benchmark in DIR as its benchmark.json records it; takes no other run flags.");
         var force = Options.Switch("--force", "Replace the whole output folder (only a folder holding a benchmark, comparison or run).");
         var quiet = Options.Switch("--quiet", "No progress display or table.");
+        var noPlots = CompareVerb.NoPlotsOption("each cell's learning_curve.png/.svg (each comparison's learning_curves.png/.svg is still drawn)");
         var command = new Command("benchmark", "The classic-control suite at rl-baselines3-zoo's TRPO budgets (defaults of every algo), one comparison per env, and benchmark.md beside the zoo's published TRPO figures.");
-        foreach (var o in new Option[] { envs, algos, seeds, firstSeed, jobs, outDir, evalEpisodes, resume, force, quiet }) command.Options.Add(o);
+        foreach (var o in new Option[] { envs, algos, seeds, firstSeed, jobs, outDir, evalEpisodes, resume, force, quiet, noPlots }) command.Options.Add(o);
         command.SetAction(p =>
         {
             var clock = Stopwatch.StartNew();
@@ -56,12 +57,12 @@ public static class BenchmarkVerb
                     (env, algo, seed) => ConfigResolver.Resolve(env, algo, null, null, [("seed", seed.ToString(CultureInfo.InvariantCulture))]),
                     CompareVerb.Evaluation(p.GetValue(evalEpisodes)!.Value), p.GetValue(force));
             }
-            return RunAndSummarise(benchmark, p.GetValue(jobs) ?? Environment.ProcessorCount, p.GetValue(quiet), stdout, clock);
+            return RunAndSummarise(benchmark, p.GetValue(jobs) ?? Environment.ProcessorCount, p.GetValue(quiet), !p.GetValue(noPlots), stdout, clock);
         });
         return command;
     }
 
-    private static int RunAndSummarise(Benchmark benchmark, int jobs, bool quiet, TextWriter stdout, Stopwatch clock)
+    private static int RunAndSummarise(Benchmark benchmark, int jobs, bool quiet, bool cellPlots, TextWriter stdout, Stopwatch clock)
     {
         var all = benchmark.Comparisons.SelectMany(c => c.Manifest.Cells.Select(cell => (Comparison: c, Cell: cell))).ToArray();
         var index = all.Select((x, i) => (x, i)).ToDictionary(p => (p.x.Comparison, p.x.Cell), p => p.i);
@@ -72,7 +73,7 @@ public static class BenchmarkVerb
             benchmark.Run(jobs, (c, k, row) =>
             {
                 var cell = c.Manifest.Cells[k];
-                if (row is null) Figures.SaveLearningCurve(c.CellFolder(cell));
+                if (row is null && cellPlots) Figures.SaveLearningCurve(c.CellFolder(cell));
                 report(index[(c, cell)], row);
             });
         });

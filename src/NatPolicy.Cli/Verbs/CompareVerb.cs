@@ -35,10 +35,11 @@ public static class CompareVerb
         var resume = Options.Text("--resume", "DIR", "Finish the comparison in DIR as its comparison.json records it (partial cells from their checkpoints) and rebuild its summary; takes no other run flags.");
         var force = Options.Switch("--force", "Replace the whole output folder (only a folder holding a comparison, run or benchmark).");
         var quiet = Options.Switch("--quiet", "No progress display or summary.");
+        var noPlots = NoPlotsOption("each cell's learning_curve.png/.svg (the comparison's learning_curves.png/.svg is still drawn)");
         var command = new Command("compare", "Compare algorithms across seeds: every (algo, seed) cell trained as train would, each final policy evaluated deterministically, then summary.csv/.md, cells.csv and learning curves.");
         foreach (var o in new Option[] { env, algos, seeds, firstSeed }) command.Options.Add(o);
         cfg.AddTo(command);
-        foreach (var o in new Option[] { stepsFor, outDir, jobs, threshold, evalEpisodes, resume, force, quiet }) command.Options.Add(o);
+        foreach (var o in new Option[] { stepsFor, outDir, jobs, threshold, evalEpisodes, resume, force, quiet, noPlots }) command.Options.Add(o);
         command.SetAction(p =>
         {
             var clock = Stopwatch.StartNew();
@@ -71,12 +72,12 @@ public static class CompareVerb
                 hold = RunFolderLock.Acquire(dir);
                 comparison = Comparison.Create(dir, limit, configs, Evaluation(p.GetValue(evalEpisodes)!.Value), p.GetValue(force));
             }
-            return RunAndSummarise(comparison, p.GetValue(jobs) ?? Environment.ProcessorCount, p.GetValue(quiet), stdout, clock);
+            return RunAndSummarise(comparison, p.GetValue(jobs) ?? Environment.ProcessorCount, p.GetValue(quiet), !p.GetValue(noPlots), stdout, clock);
         });
         return command;
     }
 
-    private static int RunAndSummarise(Comparison comparison, int jobs, bool quiet, TextWriter stdout, Stopwatch clock)
+    private static int RunAndSummarise(Comparison comparison, int jobs, bool quiet, bool cellPlots, TextWriter stdout, Stopwatch clock)
     {
         var cells = comparison.Manifest.Cells;
         var progress = CompareProgress.Create(stdout, cells.Select(c => c.Label).ToArray(), cells.Select(c => c.TotalSteps).ToArray(), quiet);
@@ -84,7 +85,7 @@ public static class CompareVerb
         {
             comparison.Run(jobs, (k, row) =>
             {
-                if (row is null) Figures.SaveLearningCurve(comparison.CellFolder(cells[k]));
+                if (row is null && cellPlots) Figures.SaveLearningCurve(comparison.CellFolder(cells[k]));
                 report(k, row);
             });
         });
@@ -110,6 +111,13 @@ public static class CompareVerb
     internal static Option<long?> FirstSeedOption() => Options.Long("--first-seed", "S", "First seed (seeds S … S+K−1). [default: 0]", 0, "must be ≥ 0");
 
     internal static Option<int?> JobsOption() => Options.Int("--jobs", "J", "Cells trained in parallel. [default: the processor count]", null, 1);
+
+    /// <summary>
+    /// --no-plots: skip the per-run learning-curve figures (about 0.1 s of rendering each); named after
+    /// rl-baselines3-zoo's --no-optim-plots. <c>natpolicy plot DIR</c> draws them later from the files.
+    /// </summary>
+    internal static Option<bool> NoPlotsOption(string what) =>
+        Options.Switch("--no-plots", $"Do not draw {what}; `natpolicy plot` draws it later from the files.");
 
     internal static Option<int?> EvalEpisodesOption() =>
         Options.Int("--eval-episodes", "E", "Episodes of the final deterministic evaluation of every cell.", EvaluationSettings.Final.Episodes, 1);

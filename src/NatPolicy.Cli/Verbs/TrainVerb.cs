@@ -21,10 +21,11 @@ public static class TrainVerb
         var force = Options.Switch("--force", "Replace a run already in the output folder.");
         var quiet = Options.Switch("--quiet", "Print nothing while training.");
         var printConfig = Options.Switch("--print-config", "Print the resolved config (config.json, format_version 2) and exit.");
+        var noPlots = CompareVerb.NoPlotsOption("learning_curve.png/.svg");
         var command = new Command("train", "Train one agent into a run folder (config.json, progress.csv, policy.json, checkpoints/, learning curve).");
         foreach (var o in new Option[] { env, algo, seed }) command.Options.Add(o);
         cfg.AddTo(command);
-        foreach (var o in new Option[] { outDir, resume, force, quiet, printConfig }) command.Options.Add(o);
+        foreach (var o in new Option[] { outDir, resume, force, quiet, noPlots, printConfig }) command.Options.Add(o);
         command.SetAction(p =>
         {
             bool isQuiet = p.GetValue(quiet);
@@ -60,12 +61,13 @@ public static class TrainVerb
             using var owner = hold;
 
             run.Run(isQuiet ? null : row => stdout.WriteLine(Line(row)));
-            Figures.SaveLearningCurve(run.Folder.Path);
+            bool plots = !p.GetValue(noPlots);
+            if (plots) Figures.SaveLearningCurve(run.Folder.Path);
             if (!isQuiet)
             {
                 string checkpoints = run.Trainer.CanSnapshot ? $", {RunFolder.CheckpointDir}/" : " (no checkpoints: the env is not ISnapshotable)";
                 string eval = run.Config.EvalEvery > 0 ? $", {RunFolder.EvalFile}, {RunFolder.BestPolicyFile}" : "";
-                stdout.WriteLine($"wrote {run.Folder.Path}: {RunFolder.ConfigFile}, {RunFolder.ProgressFile}, {RunFolder.PolicyFile}{eval}, learning_curve.png/.svg{checkpoints}");
+                stdout.WriteLine($"wrote {run.Folder.Path}: {RunFolder.ConfigFile}, {RunFolder.ProgressFile}, {RunFolder.PolicyFile}{eval}{(plots ? ", learning_curve.png/.svg" : "")}{checkpoints}");
             }
             return 0;
         });

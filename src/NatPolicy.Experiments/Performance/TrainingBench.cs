@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using NatPolicy.Agents.Training;
 using NatPolicy.Core;
@@ -11,13 +12,20 @@ namespace NatPolicy.Experiments.Performance;
 /// <summary>One training configuration to time: the env/algo defaults with <paramref name="Overrides"/> (dotted key = JSON value).</summary>
 public sealed record TrainingBenchCase(string Name, string EnvId, string Algo, IReadOnlyList<(string Key, string Value)> Overrides)
 {
+    /// <summary>Short name for <c>bench --train --cases</c> (default: <see cref="Name"/>).</summary>
+    public string Id { get; init; } = Name;
+
     /// <summary>The resolved config of this case with its seed set.</summary>
     public TrainConfig Config(ulong seed) =>
         ConfigResolver.Resolve(EnvId, Algo, null, null, [.. Overrides, ("seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
 }
 
-/// <summary>Cost of a steady-state iteration: median and minimum seconds over the measured iterations, and bytes allocated per iteration on the training thread.</summary>
-public readonly record struct IterationCost(double MedianSeconds, double MinSeconds, double BytesPerIteration, int Iterations, int StepsPerIteration);
+/// <summary>
+/// Cost of a steady-state iteration: median and minimum seconds over the measured iterations, bytes allocated per
+/// iteration on the training thread, and the median seconds of each phase (<see cref="IterationPhases.Names"/> order).
+/// </summary>
+public readonly record struct IterationCost(double MedianSeconds, double MinSeconds, double BytesPerIteration, int Iterations, int StepsPerIteration,
+    IReadOnlyList<double> PhaseMedianSeconds);
 
 /// <summary>
 /// Time to a return threshold over several seeds: medians of the summed <see cref="Trainer.RunIteration"/> seconds
@@ -33,14 +41,34 @@ public readonly record struct ThresholdCost(double Threshold, int Seeds, int Rea
 public static class TrainingBench
 {
     /// <summary>The cases of the README performance table.</summary>
+    /// <remarks>
+    /// CartPole's npg/trpo defaults turn noise shrinkage on (8 more CG solves per iteration); the "no shrinkage" MLP
+    /// cases are TRPO as Schulman et al. run it.
+    /// </remarks>
     public static IReadOnlyList<TrainingBenchCase> Cases { get; } =
     [
-        new("CartPole-v1 npg", "CartPole-v1", "npg", []),
-        new("CartPole-v1 trpo", "CartPole-v1", "trpo", []),
-        new("Pendulum-v1 trpo", "Pendulum-v1", "trpo", []),
-        new("CartPole-v1 trpo MLP 64×64", "CartPole-v1", "trpo", [("policy.kind", "mlp"), ("policy.hidden_sizes", "[64,64]")]),
-        new("CartPole-v1 trpo MLP 256×256", "CartPole-v1", "trpo", [("policy.kind", "mlp"), ("policy.hidden_sizes", "[256,256]")]),
+        new("CartPole-v1 npg", "CartPole-v1", "npg", []) { Id = "cartpole-npg" },
+        new("CartPole-v1 trpo", "CartPole-v1", "trpo", []) { Id = "cartpole-trpo" },
+        new("Pendulum-v1 trpo", "Pendulum-v1", "trpo", []) { Id = "pendulum-trpo" },
+        new("CartPole-v1 trpo MLP 64×64", "CartPole-v1", "trpo", [("policy.kind", "mlp"), ("policy.hidden_sizes", "[64,64]")]) { Id = "mlp64" },
+        new("CartPole-v1 trpo MLP 64×64 no shrinkage", "CartPole-v1", "trpo", [("policy.kind", "mlp"), ("policy.hidden_sizes", "[64,64]"), ("algo.noise_shrinkage", "false")]) { Id = "mlp64-noshrink" },
+        new("CartPole-v1 trpo MLP 256×256", "CartPole-v1", "trpo", [("policy.kind", "mlp"), ("policy.hidden_sizes", "[256,256]")]) { Id = "mlp256" },
+        new("CartPole-v1 trpo MLP 256×256 no shrinkage", "CartPole-v1", "trpo", [("policy.kind", "mlp"), ("policy.hidden_sizes", "[256,256]"), ("algo.noise_shrinkage", "false")]) { Id = "mlp256-noshrink" },
     ];
+
+    /// <summary>
+    /// The cases named in <paramref name="ids"/> (comma-separated <see cref="TrainingBenchCase.Id"/>s, in
+    /// <see cref="Cases"/> order; null: all). Throws <see cref="InputException"/> naming an unknown id and the known ones.
+    /// </summary>
+    public static IReadOnlyList<TrainingBenchCase> Select(string? ids)
+    {
+        if (ids is null) return Cases;
+        var wanted = ids.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        string? unknown = wanted.Length == 0 ? ids : wanted.FirstOrDefault(id => Cases.All(c => c.Id != id));
+        if (unknown is not null)
+            throw new InputException($"--cases: unknown case '{unknown}'; allowed: {string.Join(", ", Cases.Select(c => c.Id))}");
+        return Cases.Where(c => wanted.Contains(c.Id)).ToArray();
+    }
 
     /// <summary>Runs <paramref name="warmup"/> iterations, then times <paramref name="iterations"/> more one by one.</summary>
     public static IterationCost SteadyState(TrainingBenchCase c, int warmup, int iterations, ulong seed = 0)
@@ -49,15 +77,18 @@ public static class TrainingBench
         var trainer = RunComponents.Build(config).Trainer;
         for (int i = 0; i < warmup; i++) trainer.RunIteration();
         var seconds = new double[iterations];
+        var phases = new IterationPhases[iterations];
         long bytes0 = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < iterations; i++)
         {
             long start = Stopwatch.GetTimestamp();
             trainer.RunIteration();
             seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            phases[i] = trainer.LastPhases;
         }
         double bytes = (double)(GC.GetAllocatedBytesForCurrentThread() - bytes0) / iterations;
-        return new IterationCost(Statistics.Median(seconds), seconds.Min(), bytes, iterations, config.StepsPerIteration);
+        var phaseMedians = Enumerable.Range(0, IterationPhases.Names.Count).Select(k => Statistics.Median(phases.Select(p => p.Seconds(k)).ToArray())).ToArray();
+        return new IterationCost(Statistics.Median(seconds), seconds.Min(), bytes, iterations, config.StepsPerIteration, phaseMedians);
     }
 
     /// <summary>Trains seeds <paramref name="firstSeed"/> … + <paramref name="seeds"/> − 1 until the mean return reaches <paramref name="threshold"/> or <paramref name="maxSteps"/> env steps.</summary>
@@ -88,13 +119,27 @@ public static class TrainingBench
         return new ThresholdCost(threshold, seeds, reached, Statistics.Median(seconds), Statistics.Median(steps));
     }
 
-    /// <summary>The table <c>bench --train</c> prints: one line per case (milliseconds, bytes).</summary>
+    /// <summary>
+    /// The tables <c>bench --train</c> prints: one line per case (milliseconds, whole bytes), then the median
+    /// milliseconds of each phase per case (medians of each phase separately, so they need not add up to the total's).
+    /// </summary>
     public static string SteadyStateTable(IEnumerable<(TrainingBenchCase Case, IterationCost Cost)> rows)
     {
+        var list = rows.ToArray();
         var sb = new StringBuilder();
-        sb.AppendLine($"{"case",-30} {"steps/iter",10} {"median ms/iter",15} {"min ms/iter",12} {"bytes/iter",12}");
-        foreach (var (c, cost) in rows)
-            sb.AppendLine($"{c.Name,-30} {cost.StepsPerIteration,10} {Fmt.G(cost.MedianSeconds * 1e3, 4),15} {Fmt.G(cost.MinSeconds * 1e3, 4),12} {Fmt.G(cost.BytesPerIteration, 4),12}");
+        sb.AppendLine($"{"case",-42} {"steps/iter",10} {"median ms/iter",15} {"min ms/iter",12} {"bytes/iter",12}");
+        foreach (var (c, cost) in list)
+            sb.AppendLine($"{c.Name,-42} {cost.StepsPerIteration,10} {Fmt.G(cost.MedianSeconds * 1e3, 4),15} {Fmt.G(cost.MinSeconds * 1e3, 4),12} {Math.Round(cost.BytesPerIteration).ToString("F0", CultureInfo.InvariantCulture),12}");
+        sb.AppendLine();
+        sb.Append($"{"median ms per phase",-42}");
+        foreach (var name in IterationPhases.Names) sb.Append($" {name,11}");
+        sb.AppendLine();
+        foreach (var (c, cost) in list)
+        {
+            sb.Append($"{c.Name,-42}");
+            foreach (double s in cost.PhaseMedianSeconds) sb.Append($" {(s * 1e3).ToString("F3", CultureInfo.InvariantCulture),11}");
+            sb.AppendLine();
+        }
         return sb.ToString();
     }
 

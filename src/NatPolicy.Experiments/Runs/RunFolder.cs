@@ -57,12 +57,13 @@ public sealed class RunFolder
     public const int CheckpointVersion = 2;
 
     /// <summary>Saves a checkpoint for <paramref name="iteration"/> (atomic) tagged with the config's hash; a snapshot holding a non-finite number is refused.</summary>
-    public void WriteCheckpoint(int iteration, Snapshot snapshot, string configSha256)
+    /// <param name="durable">False: not flushed to disk (<see cref="AtomicFile.Write"/>); for a checkpoint that a later one supersedes.</param>
+    public void WriteCheckpoint(int iteration, Snapshot snapshot, string configSha256, bool durable = true)
     {
         if (snapshot.Doubles.Any(x => !double.IsFinite(x)))
             throw new InvalidOperationException($"iteration {iteration}: the state holds a non-finite number; no checkpoint written");
         var doc = new CheckpointDocument(CheckpointVersion, iteration, configSha256, snapshot.Doubles.ToArray(), snapshot.Words.ToArray());
-        WriteAtomic(System.IO.Path.Combine(Checkpoints, $"iter_{iteration:D6}.json"), JsonSerializer.Serialize(doc, CheckpointJson));
+        AtomicFile.Write(System.IO.Path.Combine(Checkpoints, $"iter_{iteration:D6}.json"), s => JsonSerializer.Serialize(s, doc, CheckpointJson.Default.CheckpointDocument), durable);
     }
 
     /// <summary>The checkpoint files, newest first.</summary>
@@ -78,7 +79,7 @@ public sealed class RunFolder
         CheckpointDocument doc;
         try
         {
-            doc = JsonSerializer.Deserialize<CheckpointDocument>(File.ReadAllText(file), CheckpointJson)
+            doc = JsonSerializer.Deserialize(File.ReadAllText(file), CheckpointJson.Default.CheckpointDocument)
                 ?? throw new JsonException("empty");
         }
         catch (JsonException e)
@@ -97,14 +98,18 @@ public sealed class RunFolder
     /// <summary>SHA-256 (lower-case hex) of a config's canonical JSON, as checkpoints record it.</summary>
     public static string ConfigHash(string configJson) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(configJson)));
-
-    private sealed record CheckpointDocument(int FormatVersion, int Iteration, string? ConfigSha256, double[] Doubles, ulong[] Words);
-
-    private static readonly JsonSerializerOptions CheckpointJson = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-    };
 }
+
+/// <summary>A checkpoint file's document (snake_case keys).</summary>
+internal sealed record CheckpointDocument(int FormatVersion, int Iteration, string? ConfigSha256, double[] Doubles, ulong[] Words);
+
+/// <summary>
+/// The checkpoint document's JSON, generated at compile time: a run's first checkpoint does not wait for
+/// System.Text.Json to build its reflection metadata.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(CheckpointDocument))]
+internal sealed partial class CheckpointJson : JsonSerializerContext;
 
 /// <summary>A checkpoint read back: its iteration, the config hash it was written under (null for version 1) and the state.</summary>
 public sealed record Checkpoint(int Iteration, string? ConfigSha256, Snapshot Snapshot);

@@ -37,6 +37,8 @@ public sealed class TrainingRun
     private readonly RunFolder _folder;
     private readonly RunComponents _parts;
     private double _wallOffset;
+    private int _lastCheckpoint = -1;
+    private string? _configHash;
     private double? _bestEvalMean;
     private IEnv? _evalEnv;
 
@@ -217,12 +219,12 @@ public sealed class TrainingRun
                 if (evalLog is not null && row.Iteration % Config.EvalEvery == 0)
                     Evaluate(evalLog);
                 if (Config.CheckpointEvery > 0 && row.Iteration % Config.CheckpointEvery == 0)
-                    Checkpoint();
+                    Checkpoint(durable: Trainer.EnvSteps >= Config.TotalSteps);
                 onIteration?.Invoke(row);
             }
         }
         if (cancel.IsCancellationRequested) return rows;
-        Checkpoint();
+        if (_lastCheckpoint != Trainer.Iteration) Checkpoint(durable: true);
         RunFolder.WriteAtomic(_folder.Policy, _parts.PolicyJson());
         return rows;
     }
@@ -248,15 +250,22 @@ public sealed class TrainingRun
         }
     }
 
-    /// <summary>Writes a checkpoint of the current iteration (nothing when the env cannot be snapshotted).</summary>
-    private void Checkpoint()
+    /// <summary>
+    /// Writes a checkpoint of the current iteration (nothing when the env cannot be snapshotted). The periodic ones
+    /// before the last are not flushed to disk (<paramref name="durable"/> false): each is atomic against a crash or
+    /// kill, and one lost to a power failure is skipped by resume, which falls back to the previous checkpoint; the
+    /// run's final checkpoint is flushed like config.json and policy.json.
+    /// </summary>
+    private void Checkpoint(bool durable)
     {
         if (!Trainer.CanSnapshot) return;
         var snapshot = new Snapshot();
         _parts.Save(snapshot);
         // A state holding a non-finite number is not saved: resume then falls back to the last finite checkpoint.
         if (snapshot.Doubles.Any(x => !double.IsFinite(x))) return;
-        _folder.WriteCheckpoint(Trainer.Iteration, snapshot, RunFolder.ConfigHash(Config.ToJson()));
+        _configHash ??= RunFolder.ConfigHash(Config.ToJson());
+        _folder.WriteCheckpoint(Trainer.Iteration, snapshot, _configHash, durable);
+        _lastCheckpoint = Trainer.Iteration;
     }
 }
 

@@ -1,3 +1,6 @@
+using NatPolicy.Agents.Training;
+using NatPolicy.Core;
+using NatPolicy.Experiments.Runs;
 using NatPolicy.Experiments.Performance;
 
 namespace NatPolicy.Experiments.Tests.Performance;
@@ -28,5 +31,41 @@ public sealed class TrainingBenchTests
         var impossible = TrainingBench.ToThreshold(Small, threshold: 1e9, maxSteps: 800, seeds: 1, firstSeed: 5);
         Assert.Equal(0, impossible.Reached);
         Assert.True(double.IsPositiveInfinity(impossible.MedianSteps) && double.IsPositiveInfinity(impossible.MedianSeconds));
+    }
+}
+
+/// <summary>Per-phase times of <see cref="NatPolicy.Agents.Training.Trainer.RunIteration"/> and the case filter of <c>bench --train --cases</c>.</summary>
+[Trait("Category", "Env")]
+public sealed class TrainingBenchPhaseTests
+{
+    [Fact]
+    public void The_phases_cover_the_iteration_and_only_trpo_has_a_line_search()
+    {
+        var trpo = new TrainingBenchCase("trpo small", "CartPole-v1", "trpo", [("steps_per_iteration", "400")]);
+        var trainer = RunComponents.Build(trpo.Config(3)).Trainer;
+        trainer.RunIteration();
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        trainer.RunIteration();
+        long elapsed = System.Diagnostics.Stopwatch.GetTimestamp() - start;
+        var phases = trainer.LastPhases;
+        Assert.True(phases.Total > 0 && phases.Total <= elapsed, $"{phases} against {elapsed} ticks");
+        Assert.True(phases.Collection > 0 && phases.Direction > 0 && phases.LineSearch > 0 && phases.CriticFit > 0, $"{phases}");
+
+        var npg = TrainingBench.SteadyState(new TrainingBenchCase("npg small", "CartPole-v1", "npg", [("steps_per_iteration", "400")]), warmup: 1, iterations: 3);
+        Assert.Equal(IterationPhases.Names.Count, npg.PhaseMedianSeconds.Count);
+        Assert.True(npg.PhaseMedianSeconds.All(s => s >= 0), string.Join(", ", npg.PhaseMedianSeconds));
+        Assert.Equal(0, npg.PhaseMedianSeconds[IterationPhases.Names.ToList().IndexOf("line search")]);
+        Assert.True(npg.PhaseMedianSeconds.Sum() > 0);
+    }
+
+    [Fact]
+    public void Cases_are_selected_by_id_in_table_order_and_an_unknown_id_is_named()
+    {
+        Assert.Equal(["cartpole-npg", "mlp64-noshrink"], TrainingBench.Select("mlp64-noshrink, cartpole-npg").Select(c => c.Id));
+        Assert.Same(TrainingBench.Cases, TrainingBench.Select(null));
+        Assert.Contains(("algo.noise_shrinkage", "false"), TrainingBench.Cases.Single(c => c.Id == "mlp256-noshrink").Overrides);
+        var e = Assert.Throws<InputException>(() => TrainingBench.Select("cartpole-npg,mlp65"));
+        Assert.Contains("'mlp65'", e.Message);
+        Assert.Contains("mlp256-noshrink", e.Message);
     }
 }
