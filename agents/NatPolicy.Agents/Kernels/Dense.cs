@@ -218,7 +218,7 @@ internal static class Dense
         else OuterAdd<Lanes1>(u, rows, outs, x, ins, g, 0);
     }
 
-    /// <summary><see cref="OuterAdd"/> on lanes <typeparamref name="TV"/> for columns j ≥ <paramref name="col0"/>: 4 registers of g held across the rows.</summary>
+    /// <summary><see cref="OuterAdd"/> on lanes <typeparamref name="TV"/> for columns j ≥ <paramref name="col0"/>: two weight rows × 4 registers of g held across the rows (then single rows), the last columns on the next narrower lanes.</summary>
     internal static void OuterAdd<TV>(ReadOnlySpan<double> u, int rows, int outs, ReadOnlySpan<double> x, int ins, Span<double> g, int col0)
         where TV : struct, ILanes<TV>
     {
@@ -228,7 +228,42 @@ internal static class Dense
         ref double rg = ref MemoryMarshal.GetReference(g);
         nuint nc = (nuint)c;
         int vecEnd = col0 + (ins - col0) / c * c;
-        for (int i = 0; i < outs; i++)
+        int i = 0;
+        // Two weight rows at a time share the loads of x (8 accumulators); each entry still sums its rows in increasing r.
+        for (; i + 2 <= outs; i += 2)
+        {
+            int j = col0;
+            for (; j + 4 * c <= vecEnd; j += 4 * c)
+            {
+                nuint gi = (nuint)(i * ins + j), gk = gi + (nuint)ins;
+                TV g0 = TV.Load(ref rg, gi), g1 = TV.Load(ref rg, gi + nc), g2 = TV.Load(ref rg, gi + 2 * nc), g3 = TV.Load(ref rg, gi + 3 * nc);
+                TV h0 = TV.Load(ref rg, gk), h1 = TV.Load(ref rg, gk + nc), h2 = TV.Load(ref rg, gk + 2 * nc), h3 = TV.Load(ref rg, gk + 3 * nc);
+                for (int r = 0; r < rows; r++)
+                {
+                    TV ur = TV.Create(Unsafe.Add(ref ru, r * outs + i));
+                    TV uk = TV.Create(Unsafe.Add(ref ru, r * outs + i + 1));
+                    nuint xr = (nuint)(r * ins + j);
+                    TV x0 = TV.Load(ref rx, xr), x1 = TV.Load(ref rx, xr + nc), x2 = TV.Load(ref rx, xr + 2 * nc), x3 = TV.Load(ref rx, xr + 3 * nc);
+                    g0 = g0 + ur * x0; g1 = g1 + ur * x1; g2 = g2 + ur * x2; g3 = g3 + ur * x3;
+                    h0 = h0 + uk * x0; h1 = h1 + uk * x1; h2 = h2 + uk * x2; h3 = h3 + uk * x3;
+                }
+                TV.Store(g0, ref rg, gi); TV.Store(g1, ref rg, gi + nc); TV.Store(g2, ref rg, gi + 2 * nc); TV.Store(g3, ref rg, gi + 3 * nc);
+                TV.Store(h0, ref rg, gk); TV.Store(h1, ref rg, gk + nc); TV.Store(h2, ref rg, gk + 2 * nc); TV.Store(h3, ref rg, gk + 3 * nc);
+            }
+            for (; j < vecEnd; j += c)
+            {
+                nuint gi = (nuint)(i * ins + j), gk = gi + (nuint)ins;
+                TV s = TV.Load(ref rg, gi), t = TV.Load(ref rg, gk);
+                for (int r = 0; r < rows; r++)
+                {
+                    TV x0 = TV.Load(ref rx, (nuint)(r * ins + j));
+                    s = s + TV.Create(Unsafe.Add(ref ru, r * outs + i)) * x0;
+                    t = t + TV.Create(Unsafe.Add(ref ru, r * outs + i + 1)) * x0;
+                }
+                TV.Store(s, ref rg, gi); TV.Store(t, ref rg, gk);
+            }
+        }
+        for (; i < outs; i++)
         {
             int j = col0;
             for (; j + 4 * c <= vecEnd; j += 4 * c)
@@ -254,7 +289,12 @@ internal static class Dense
                 TV.Store(s, ref rg, gi);
             }
         }
-        if (vecEnd < ins) OuterAdd<Lanes1>(u, rows, outs, x, ins, g, vecEnd);
+        if (vecEnd < ins)
+        {
+            if (c > Lanes256.Count) OuterAdd<Lanes256>(u, rows, outs, x, ins, g, vecEnd);
+            else if (c > Lanes128.Count) OuterAdd<Lanes128>(u, rows, outs, x, ins, g, vecEnd);
+            else OuterAdd<Lanes1>(u, rows, outs, x, ins, g, vecEnd);
+        }
     }
 
     /// <summary>gb[i] += Σ_r u[r,i] over the rows (u rows × outs), r increasing.</summary>
