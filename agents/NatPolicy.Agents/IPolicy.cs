@@ -80,26 +80,37 @@ public interface IPolicy
     /// (length P), summed in row order, each score scaled by wᵢ/count: the row-by-row definition, which
     /// <see cref="PolicyBatch.PolicyGradient"/> (the trainer's step 3) reproduces bit for bit on the linear and
     /// random-Fourier maps.
-    /// The score scratch comes from the shared array pool (no allocation once the pool holds one of length P).
+    /// The score scratch comes from the shared array pool (no allocation once the pool holds one of length P; a
+    /// policy that must never allocate passes its own scratch to <see cref="SumScores"/>).
     /// </summary>
     void PolicyGradient(ReadOnlySpan<double> observations, ReadOnlySpan<double> actions, ReadOnlySpan<double> weights, int count,
         Span<double> gradient)
     {
-        int n = ObservationDimension, d = ActionSpace.Dimension, p = ParameterCount;
-        double[] score = System.Buffers.ArrayPool<double>.Shared.Rent(p);
+        double[] score = System.Buffers.ArrayPool<double>.Shared.Rent(ParameterCount);
         try
         {
-            gradient.Clear();
-            for (int i = 0; i < count; i++)
-            {
-                Score(observations.Slice(i * n, n), actions.Slice(i * d, d), score.AsSpan(0, p));
-                double w = weights[i] / count;
-                for (int j = 0; j < p; j++) gradient[j] += w * score[j];
-            }
+            SumScores(this, observations, actions, weights, count, gradient, score.AsSpan(0, ParameterCount));
         }
         finally
         {
             System.Buffers.ArrayPool<double>.Shared.Return(score);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="PolicyGradient"/>'s sum with the caller's score scratch (length P): gradient = Σᵢ (wᵢ/count)·sᵢ,
+    /// rows in increasing i, each score sᵢ written by <see cref="Score"/> into <paramref name="score"/>.
+    /// </summary>
+    static void SumScores(IPolicy policy, ReadOnlySpan<double> observations, ReadOnlySpan<double> actions, ReadOnlySpan<double> weights,
+        int count, Span<double> gradient, Span<double> score)
+    {
+        int n = policy.ObservationDimension, d = policy.ActionSpace.Dimension, p = policy.ParameterCount;
+        gradient.Clear();
+        for (int i = 0; i < count; i++)
+        {
+            policy.Score(observations.Slice(i * n, n), actions.Slice(i * d, d), score);
+            double w = weights[i] / count;
+            for (int j = 0; j < p; j++) gradient[j] += w * score[j];
         }
     }
 

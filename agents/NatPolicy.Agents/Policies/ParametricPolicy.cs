@@ -98,23 +98,12 @@ public abstract partial class ParametricPolicy : IDifferentiablePolicy
     }
 
     /// <summary>
-    /// <see cref="IPolicy.PolicyGradient"/>'s row-by-row sum (the same operations in the same order) with the score
-    /// scratch owned by this policy, so no call after the first allocates (the interface default rents it from the
-    /// shared array pool, which may drop it after a collection).
+    /// <see cref="IPolicy.PolicyGradient"/> with the score scratch owned by this policy, so no call after the first
+    /// allocates (the interface default rents it from the shared array pool, which may drop it after a collection).
     /// </summary>
     public void PolicyGradient(ReadOnlySpan<double> observations, ReadOnlySpan<double> actions, ReadOnlySpan<double> weights, int count,
-        Span<double> gradient)
-    {
-        int n = ObservationDimension, d = ActionSpace.Dimension, p = ParameterCount;
-        double[] score = _gradientScore ??= new double[p];
-        gradient.Clear();
-        for (int i = 0; i < count; i++)
-        {
-            Score(observations.Slice(i * n, n), actions.Slice(i * d, d), score);
-            double w = weights[i] / count;
-            for (int j = 0; j < p; j++) gradient[j] += w * score[j];
-        }
-    }
+        Span<double> gradient) =>
+        IPolicy.SumScores(this, observations, actions, weights, count, gradient, _gradientScore ??= new double[ParameterCount]);
 
     private double[]? _gradientScore;
 
