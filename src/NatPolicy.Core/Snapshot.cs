@@ -22,6 +22,13 @@ public sealed class Snapshot
 
     /// <summary>A reader positioned at the start.</summary>
     public SnapshotReader Reader() => new(this);
+
+    /// <summary>Empties the snapshot for reuse; its lists keep their capacity, so writing the same state again allocates nothing.</summary>
+    public void Clear()
+    {
+        Doubles.Clear();
+        Words.Clear();
+    }
 }
 
 /// <summary>Reads a <see cref="Snapshot"/> in the order it was written.</summary>

@@ -128,22 +128,15 @@ public sealed class Trainer : ISnapshotable
     private void FitBaseline(ref UpdateResult result)
     {
         if (_baseline is null) return;
-        Reuse(_baselineBefore);
+        _baselineBefore.Clear();
         _baseline.Save(_baselineBefore);
         _baseline.Fit(_buffer.Observations, _buffer.StepInEpisode, _buffer.Returns, _buffer.Count);
-        Reuse(_baselineAfter);
+        _baselineAfter.Clear();
         _baseline.Save(_baselineAfter);
         if (AllFinite(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_baselineAfter.Doubles))) return;
         _baseline.Load(_baselineBefore.Reader());
         const string why = "critic fit gave non-finite weights; critic restored";
         result = result with { Rejection = result.Rejection is null ? why : result.Rejection + "; " + why };
-    }
-
-    /// <summary>Empties a snapshot kept across iterations (its lists keep their capacity: no allocation once grown).</summary>
-    private static void Reuse(Snapshot snapshot)
-    {
-        snapshot.Doubles.Clear();
-        snapshot.Words.Clear();
     }
 
     private static bool AllFinite(ReadOnlySpan<double> xs)
