@@ -21,8 +21,10 @@ public static class TrainDefaults
     /// the papers' random walk is what finds the first successes).</item>
     /// <item>Pendulum-v1: 100k steps; a Gaussian policy on 100 random Fourier features (the swing-up needs a
     /// non-linear policy; Rajeswaran et al. 2017), the zoo's γ = 0.9 and λ = 0.95, initial log σ = −0.5 (a calmer
-    /// start), B = 2000, δ = 0.03 for npg/trpo (δ = 0.05 let a seed collapse late), and a 64×64 MLP critic with 10
-    /// epochs (the bootstrap at the 200-step truncation needs a sharp value).</item>
+    /// start), B = 2000, δ = 0.03 for npg/trpo (δ = 0.05 let a seed collapse late), a 64×64 MLP critic with 10
+    /// epochs (the bootstrap at the 200-step truncation needs a sharp value), and no observation normalisation (the
+    /// observations are bounded already; a moving normaliser moves the features under the policy, outside the KL
+    /// step: with it 2–4 seeds in 20 reached −200 and then collapsed, docs/stability.md §6).</item>
     /// <item>MountainCar-v0, MountainCarContinuous-v0: 300k steps, otherwise untuned (exploration-hard: the reward
     /// gives no signal until the goal is reached by chance).</item>
     /// </list>
@@ -55,6 +57,7 @@ public static class TrainDefaults
                 Policy = new RffPolicyConfig { Features = 100, InitLogStd = -0.5 },
                 Gamma = 0.9,
                 GaeLambda = 0.95,
+                NormalizeObservations = false,
                 StepsPerIteration = 2_000,
                 Algo = c.Algo is NaturalGradientConfig n ? n with { MaxKl = 0.03 } : c.Algo,
                 Baseline = new MlpBaselineConfig { HiddenSizes = [64, 64], Epochs = 10 },

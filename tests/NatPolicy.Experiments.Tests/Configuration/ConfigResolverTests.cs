@@ -67,6 +67,7 @@ public sealed class ConfigResolverTests
         var rff = Assert.IsType<RffPolicyConfig>(p.Policy);
         Assert.Equal((100, -0.5, 0.9, 0.95, 2000, 100_000L), (rff.Features, rff.InitLogStd!.Value, p.Gamma, p.GaeLambda, p.StepsPerIteration, p.TotalSteps));
         Assert.Equal(0.03, Assert.IsType<TrpoConfig>(p.Algo).MaxKl);
+        Assert.False(p.NormalizeObservations);
         var critic = Assert.IsType<MlpBaselineConfig>(p.Baseline);
         Assert.Equal([64, 64], critic.HiddenSizes);
         Assert.Equal(10, critic.Epochs);
