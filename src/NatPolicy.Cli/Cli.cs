@@ -55,6 +55,7 @@ public static class Cli
 
     public static int Run(string[] argv, TextWriter stdout, TextWriter stderr)
     {
+        _ = WarmUp.Start(argv);
         var root = Root(stdout);
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         if (argv.Length == 0 || argv is ["help"])

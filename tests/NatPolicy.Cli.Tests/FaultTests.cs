@@ -27,9 +27,11 @@ public sealed partial class FaultTests(FaultTests.Inputs inputs) : IDisposable, 
             string policy = File.ReadAllText(Path.Combine(Dir("run"), RunFolder.PolicyFile));
             File.WriteAllText(Dir("nan.json"), Regex.Replace(policy, @"""parameters"": \[\s*[^,\s]+", @"""parameters"": [ ""NaN"""));
             File.WriteAllText(Dir("noaction.json"), Regex.Replace(policy, @"""action_space""", @"""no_action_space"""));
-            Assert.Equal(0, Run("train", "--env", "Pendulum-v1", "--algo", "npg", "--steps", "400", "--batch", "200", "--quiet", "--out", Dir("prun")).Code);
+            Assert.Equal(0, Run("train", "--env", "Pendulum-v1", "--algo", "npg", "--steps", "400", "--batch", "200", "--set", "normalize_observations=true", "--quiet", "--out", Dir("prun")).Code);
             string pendulum = File.ReadAllText(Path.Combine(Dir("prun"), RunFolder.PolicyFile));
-            File.WriteAllText(Dir("negvar.json"), Regex.Replace(pendulum, @"""variance"": \[\s*", @"""variance"": [ -1, "));
+            string negvar = Regex.Replace(pendulum, @"""variance"": \[\s*", @"""variance"": [ -1, ");
+            Assert.NotEqual(pendulum, negvar); // the run has a normaliser to damage
+            File.WriteAllText(Dir("negvar.json"), negvar);
         }
 
         public void Dispose() => Directory.Delete(Root, recursive: true);

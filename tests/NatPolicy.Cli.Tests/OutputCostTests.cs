@@ -23,6 +23,15 @@ public sealed class OutputCostTests : IDisposable
     }
 
     [Fact]
+    public async Task The_warm_up_runs_for_training_verbs_only_and_its_work_succeeds()
+    {
+        Assert.True(WarmUp.Start(["evaluate", "--policy", "p.json"]).IsCompleted);
+        Assert.True(WarmUp.Start(["train", "--help"]).IsCompleted);
+        await WarmUp.Start(["train", "--env", "Pendulum-v1", "--algo", "trpo"]).WaitAsync(TimeSpan.FromMinutes(2));
+        WarmUp.Run(figures: true); // what Start swallows must not happen: the same work, unguarded
+    }
+
+    [Fact]
     public void A_default_train_and_compare_write_svgs_of_at_most_150KB()
     {
         string run = Path.Combine(_root, "run");

@@ -43,8 +43,12 @@ internal static class LaneBits
     /// <summary>1.5·2⁵²: adding it to |t| &lt; 2⁵¹ rounds t to an integer (ties to even), held in the low mantissa bits.</summary>
     public const double Shifter = 6755399441055744.0;
 
-    /// <summary>Subtracted from the bits of k + <see cref="Shifter"/> to leave the biased exponent k + 1023.</summary>
-    public static readonly long ShifterBitsMinusBias = BitConverter.DoubleToInt64Bits(Shifter) - 1023;
+    /// <summary>
+    /// Subtracted from the bits of k + <see cref="Shifter"/> to leave the biased exponent k + 1023: the bits of
+    /// <see cref="Shifter"/> (0x4338000000000000) minus 1023. A constant, not a static field, so the vector loops that
+    /// use it carry no class-initialisation check (which made the JIT spill the tanh loop's registers around it).
+    /// </summary>
+    public const long ShifterBitsMinusBias = 0x4338_0000_0000_0000 - 1023;
 }
 
 /// <summary>One double per register: the scalar path.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using NatPolicy.Core;
 
 namespace NatPolicy.Agents.Policies;
@@ -24,6 +25,7 @@ public sealed record PolicyData(
     {
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(PolicyDataJson.Default, new DefaultJsonTypeInfoResolver()),
     };
 
     /// <summary>Indented JSON (what the trainer writes as policy.json).</summary>
@@ -54,3 +56,7 @@ public sealed record ActionSpaceData(string Kind, int N, double[]? Low, double[]
         _ => throw new InvalidDataException($"action space kind '{Kind}' is not usable: need '{DiscreteKind}' with N or '{BoxKind}' with Low and High."),
     };
 }
+
+/// <summary>The policy data's JSON metadata, generated at compile time (see <see cref="Training.TrainConfigJson"/>).</summary>
+[JsonSerializable(typeof(PolicyData))]
+internal sealed partial class PolicyDataJson : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using NatPolicy.Experiments.Runs;
 using OxyPlot;
 using OxyPlot.Annotations;
@@ -27,9 +28,33 @@ public static class FigureWriter
         if (dir is not null) Directory.CreateDirectory(dir);
         string png = pathWithoutExtension + ".png", svg = pathWithoutExtension + ".svg";
         // Not flushed to disk: a figure lost to a power failure is redrawn from the files by `natpolicy plot`.
-        AtomicFile.Write(png, s => WritePng(figure, s), durable: false);
-        AtomicFile.Write(svg, s => WriteSvg(figure, s), durable: false);
+        // The two files are drawn side by side (each draw builds its own plot models and canvas); a failure surfaces
+        // as itself (e.g. the IOException of a full disk), not wrapped.
+        try
+        {
+            Parallel.Invoke(
+                () => AtomicFile.Write(png, s => WritePng(figure, s), durable: false),
+                () => AtomicFile.Write(svg, s => WriteSvg(figure, s), durable: false));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
         return (png, svg);
+    }
+
+    /// <summary>
+    /// Draws a small throw-away figure (a line with a band, a reference line, a legend) as PNG and SVG into nothing: it
+    /// loads Skia and the font and compiles the drawing code (see <see cref="WarmUp"/>).
+    /// </summary>
+    public static void DrawThrowAway()
+    {
+        double[] x = [0, 1, 2], y = [0, 2, 1];
+        var band = new Series("warm-up", x, y) { Lower = [-1, 1, 0], Upper = [1, 3, 2] };
+        var panel = new Panel("warm-up", "env steps", "return", [band]) { ReferenceLines = [new ReferenceLine(1.5, "threshold")] };
+        var figure = new Figure([panel]) { PanelWidth = 160, PanelHeight = 120 };
+        WritePng(figure, Stream.Null);
+        WriteSvg(figure, Stream.Null);
     }
 
     /// <summary>(columns, rows, panel width, panel height, total width, total height) in pixels.</summary>

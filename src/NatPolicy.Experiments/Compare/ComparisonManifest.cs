@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using NatPolicy.Core;
 using NatPolicy.Experiments.Runs;
 
@@ -50,6 +51,7 @@ public sealed record ComparisonManifest(
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(Runs.RunFilesJson.Default, new DefaultJsonTypeInfoResolver()),
     };
 
     /// <summary>The env-step budget of an algo's cells (they all share it).</summary>

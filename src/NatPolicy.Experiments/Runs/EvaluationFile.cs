@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using NatPolicy.Envs;
 
 namespace NatPolicy.Experiments.Runs;
@@ -36,6 +37,7 @@ public sealed record EvaluationFile(string EnvId, int Episodes, ulong FirstSeed,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(RunFilesJson.Default, new DefaultJsonTypeInfoResolver()),
     };
 
     public static EvaluationFile From(string envId, EvaluationSettings settings, Evaluation result) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using NatPolicy.Agents;
 using NatPolicy.Agents.Policies;
 using NatPolicy.Core;
@@ -18,6 +19,7 @@ public sealed record PolicyFile(string EnvId, NormalizerData? ObservationNormali
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(RunFilesJson.Default, new DefaultJsonTypeInfoResolver()),
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
@@ -91,3 +93,14 @@ public sealed record NormalizerData(double[] Mean, double[] Variance, double Cou
 {
     public static NormalizerData From(RunningMeanStd s) => new(s.Mean.ToArray(), s.Variance.ToArray(), s.Count, s.Epsilon, s.Clip);
 }
+
+/// <summary>
+/// The run files' JSON metadata (policy.json, eval JSON, comparison.json), generated at compile time so that a short
+/// run does not wait for System.Text.Json to build it by reflection; each file keeps its own options, and other types
+/// fall back to reflection.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(PolicyFile))]
+[JsonSerializable(typeof(EvaluationFile))]
+[JsonSerializable(typeof(NatPolicy.Experiments.Compare.ComparisonManifest))]
+internal sealed partial class RunFilesJson : JsonSerializerContext;

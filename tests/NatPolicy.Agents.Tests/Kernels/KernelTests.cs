@@ -53,6 +53,13 @@ public sealed class KernelTests
     }
 
     [Fact]
+    public void The_exponent_constant_is_the_shifter_bits_minus_the_bias()
+    {
+        Assert.Equal(LaneBits.ShifterBitsMinusBias, BitConverter.DoubleToInt64Bits(LaneBits.Shifter) - 1023);
+        Assert.Equal(LaneBits.Shifter, 1.5 * Math.Pow(2, 52));
+    }
+
+    [Fact]
     public void Tanh_and_its_chain_rule_give_the_same_bits_on_every_lane_width()
     {
         var rng = new Rng(6);

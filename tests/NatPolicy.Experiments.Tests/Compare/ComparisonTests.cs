@@ -40,6 +40,18 @@ public sealed class ComparisonTests : IDisposable
     }
 
     [Fact]
+    public void Equal_budgets_hand_out_the_costlier_update_rules_first()
+    {
+        var c = Comparison.Create(Dir("order"), 475, Cells(["vpg", "npg", "trpo"], 2, 1_000), Eval, force: false);
+        var finished = new List<string>();
+        c.Run(1, (k, row) =>
+        {
+            if (row is null) finished.Add(c.Manifest.Cells[k].Label);
+        });
+        Assert.Equal(["trpo s0", "trpo s1", "npg s0", "npg s1", "vpg s0", "vpg s1"], finished);
+    }
+
+    [Fact]
     public void ForceReplacesTheFolderAndTheSummaryHoldsExactlyTheCellsAskedFor()
     {
         string dir = Dir("cmp");
