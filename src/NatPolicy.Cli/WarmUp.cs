@@ -1,5 +1,7 @@
+using NatPolicy.Agents.Training;
 using NatPolicy.Cli.Plotting;
-using NatPolicy.Experiments.Compare;
+using NatPolicy.Core;
+using NatPolicy.Envs;
 using NatPolicy.Experiments.Configuration;
 using NatPolicy.Experiments.Runs;
 
@@ -7,12 +9,14 @@ namespace NatPolicy.Cli;
 
 /// <summary>
 /// Start warm, part 4: a training verb's one-time costs paid ahead, on a pool thread, while the main thread parses the
-/// command line, resolves the config and trains on the other core. It resolves and writes a default config and
-/// builds its run components and policy.json (System.Text.Json's first use alone is about 0.1 s of compilation), hashes
-/// with SHA-256 (loads OpenSSL for the config hash), and, unless <c>--no-plots</c> is given, draws a throw-away figure
-/// (loads Skia and the font, compiles the drawing code; about 0.2 s). Nothing it does is visible: it writes no file
-/// and shares no state with the run (what it compiles and loads is the process's, which is the point). Fire and
-/// forget: the main thread never waits for it, and it never throws (a real problem shows where the real work does it).
+/// command line, resolves the config and trains on the other core. For the env and algo named on the command line
+/// (<c>--env</c>, <c>--algo</c>; else CartPole-v1 npg) it builds the default run's components and trains one tiny
+/// iteration (64 steps: the JIT compiles collection, critic fit and update here, not in the run's first iteration),
+/// resolves and writes the config (System.Text.Json's first use alone is about 0.1 s of compilation), hashes it
+/// (SHA-256 loads OpenSSL), serialises a checkpoint and policy.json, and, unless <c>--no-plots</c> is given, draws
+/// a throw-away figure (loads Skia and the font, compiles the drawing code). Nothing it does is visible: it writes no
+/// file and shares no state with the run (what it compiles and loads is the process's, which is the point). Fire and
+/// forget: the main thread never waits for it, and it never throws (a real problem shows where the real work meets it).
 /// </summary>
 internal static class WarmUp
 {
@@ -24,11 +28,13 @@ internal static class WarmUp
     {
         if (argv.Length == 0 || !TrainingVerbs.Contains(argv[0]) || argv.Contains("--help") || argv.Contains("-h")) return Task.CompletedTask;
         bool figures = !argv.Contains("--no-plots");
+        string env = ValueAfter(argv, "--env") is { } e && EnvRegistry.TryGetSpec(e) is not null ? e : "CartPole-v1";
+        string algo = ValueAfter(argv, "--algo") is { } a && TrainConfig.Algos.Contains(a) ? a : "npg";
         return Task.Run(() =>
         {
             try
             {
-                Run(figures);
+                Run(env, algo, figures);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -38,11 +44,23 @@ internal static class WarmUp
     }
 
     /// <summary>The warm-up's work, on the calling thread (throws what it meets; <see cref="Start"/> swallows it).</summary>
-    internal static void Run(bool figures)
+    internal static void Run(string env, string algo, bool figures)
     {
-        var config = ConfigResolver.Resolve("CartPole-v1", "npg", null, null, []);
-        _ = ComparisonCell.Hash(config.ToJson());
-        _ = RunComponents.Build(config).PolicyJson();
+        // Training first: the main thread meanwhile builds the command line and reads the config (the JSON code).
+        var parts = RunComponents.Build(TrainDefaults.For(env, algo) with { StepsPerIteration = 64 });
+        parts.Trainer.RunIteration();
+        var config = ConfigResolver.Resolve(env, algo, null, null, []);
+        string hash = RunFolder.ConfigHash(config.ToJson());
+        var snapshot = new Snapshot();
+        parts.Save(snapshot);
+        RunFolder.SerializeCheckpoint(Stream.Null, 1, snapshot, hash);
+        _ = parts.PolicyJson();
         if (figures) FigureWriter.DrawThrowAway();
+    }
+
+    private static string? ValueAfter(string[] argv, string flag)
+    {
+        int i = Array.IndexOf(argv, flag);
+        return i >= 0 && i + 1 < argv.Length ? argv[i + 1] : null;
     }
 }

@@ -62,9 +62,13 @@ public sealed class RunFolder
     {
         if (snapshot.Doubles.Any(x => !double.IsFinite(x)))
             throw new InvalidOperationException($"iteration {iteration}: the state holds a non-finite number; no checkpoint written");
-        var doc = new CheckpointDocument(CheckpointVersion, iteration, configSha256, snapshot.Doubles.ToArray(), snapshot.Words.ToArray());
-        AtomicFile.Write(System.IO.Path.Combine(Checkpoints, $"iter_{iteration:D6}.json"), s => JsonSerializer.Serialize(s, doc, CheckpointJson.Default.CheckpointDocument), durable);
+        AtomicFile.Write(System.IO.Path.Combine(Checkpoints, $"iter_{iteration:D6}.json"), s => SerializeCheckpoint(s, iteration, snapshot, configSha256), durable);
     }
+
+    /// <summary>The checkpoint document <see cref="WriteCheckpoint"/> writes, into <paramref name="stream"/>.</summary>
+    public static void SerializeCheckpoint(Stream stream, int iteration, Snapshot snapshot, string configSha256) =>
+        JsonSerializer.Serialize(stream, new CheckpointDocument(CheckpointVersion, iteration, configSha256, snapshot.Doubles.ToArray(), snapshot.Words.ToArray()),
+            CheckpointJson.Default.CheckpointDocument);
 
     /// <summary>The checkpoint files, newest first.</summary>
     public IReadOnlyList<string> CheckpointFiles() =>
