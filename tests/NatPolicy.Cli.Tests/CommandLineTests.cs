@@ -24,6 +24,17 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Every_verb_is_listed_under_its_command_name_and_a_verb_line_builds_that_verb_alone()
+    {
+        foreach (var (name, build) in Cli.Verbs) Assert.Equal(name, build(TextWriter.Null).Name);
+        Assert.Equal(Cli.Verbs.Select(v => v.Name), Cli.Root(TextWriter.Null).Subcommands.Select(c => c.Name));
+        Assert.Equal(["compare"], Cli.Root(TextWriter.Null, "compare").Subcommands.Select(c => c.Name));
+        var help = Run("--help");
+        Assert.Equal(0, help.Code);
+        foreach (var (name, _) in Cli.Verbs) Assert.Contains(name, help.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TrainHelpListsEveryFlagWithItsDefault()
     {
         var r = Run("train", "--help");
