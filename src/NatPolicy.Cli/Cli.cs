@@ -78,6 +78,7 @@ public static class Cli
         string verb = parse.CommandResult.Command == root ? "natpolicy" : "natpolicy " + parse.CommandResult.Command.Name;
         // Help, version and completion requests win over errors elsewhere on the line, as System.CommandLine intends.
         bool special = parse.Action is HelpAction or PrintVersion || parse.Action?.GetType().Name == "CompletionAction";
+        if (parse.Action is HelpAction) Options.CompleteHelp(parse.CommandResult.Command);
         if (!special && parse.Errors.Count > 0)
         {
             stderr.WriteLine($"{verb}: {Message(parse, root)}");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Completions;
 using System.Globalization;
 using NatPolicy.Agents.Training;
 using NatPolicy.Envs;
@@ -27,15 +28,17 @@ public sealed class ConfigOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
-    public Option<long?> Steps { get; } = Options.Long("--steps", "N",
-        "Environment steps to train for (total_steps). " + Defaults(c => c.TotalSteps.ToString(CultureInfo.InvariantCulture)), 1, "must be positive");
+    public Option<long?> Steps { get; } = Options.WithHelpSuffix(Options.Long("--steps", "N",
+        "Environment steps to train for (total_steps).", 1, "must be positive"),
+        () => Defaults(c => c.TotalSteps.ToString(CultureInfo.InvariantCulture)));
 
-    public Option<int?> Batch { get; } = Options.Int("--batch", "B",
-        "Environment steps per iteration (steps_per_iteration). " + Defaults(c => c.StepsPerIteration.ToString(CultureInfo.InvariantCulture)), null, 1, "must be positive");
+    public Option<int?> Batch { get; } = Options.WithHelpSuffix(Options.Int("--batch", "B",
+        "Environment steps per iteration (steps_per_iteration).", null, 1, "must be positive"),
+        () => Defaults(c => c.StepsPerIteration.ToString(CultureInfo.InvariantCulture)));
 
-    public Option<double?> Delta { get; } = Options.Double("--delta", "D",
-        "KL step δ of npg/trpo (algo.max_kl). " + Defaults(c => c.Algo is NaturalGradientConfig n ? Options.Show(n.MaxKl) : null),
-        check: d => d > 0 ? null : $"must be positive (got {Options.Show(d)})");
+    public Option<double?> Delta { get; } = Options.WithHelpSuffix(Options.Double("--delta", "D",
+        "KL step δ of npg/trpo (algo.max_kl).", check: d => d > 0 ? null : $"must be positive (got {Options.Show(d)})"),
+        () => Defaults(c => c.Algo is NaturalGradientConfig n ? Options.Show(n.MaxKl) : null));
 
     /// <summary>
     /// The defaults of one setting for every registered env, as help shows them:
@@ -58,7 +61,8 @@ public sealed class ConfigOptions
 
     public void AddTo(Command command)
     {
-        Set.CompletionSources.Add(ConfigResolver.AllKeyPaths.Select(k => k + "=").ToArray());
+        // Computed when a shell asks for completions, not when the command line is built.
+        Set.CompletionSources.Add(_ => ConfigResolver.AllKeyPaths.Select(k => new CompletionItem(k + "=")));
         command.Options.Add(Config);
         command.Options.Add(Set);
         command.Options.Add(Steps);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using NatPolicy.Core;
 
 namespace NatPolicy.Cli;
@@ -27,6 +28,38 @@ public static class Options
     }
 
     public static Option<bool> Switch(string name, string description) => new(name) { Description = description, Arity = ArgumentArity.Zero };
+
+    /// <summary>Help text that is costly to compute (e.g. every env's defaults), appended only when help is shown.</summary>
+    private static readonly ConditionalWeakTable<Option, List<Func<string>>> HelpSuffixes = [];
+
+    /// <summary>
+    /// Appends <paramref name="suffix"/>'s text to <paramref name="option"/>'s description when help shows it
+    /// (<see cref="CompleteHelp"/>; several suffixes in the order given), not when the command line is built: a
+    /// training command starts without computing text it will not print.
+    /// </summary>
+    public static T WithHelpSuffix<T>(T option, Func<string> suffix) where T : Option
+    {
+        HelpSuffixes.GetOrCreateValue(option).Add(suffix);
+        return option;
+    }
+
+    /// <summary>Replaces <paramref name="option"/>'s description, pending help suffixes included.</summary>
+    public static void Redescribe(Option option, string description)
+    {
+        HelpSuffixes.Remove(option);
+        option.Description = description;
+    }
+
+    /// <summary>Completes the descriptions of <paramref name="command"/>'s options (see <see cref="WithHelpSuffix"/>) before help shows them.</summary>
+    public static void CompleteHelp(Command command)
+    {
+        foreach (var option in command.Options)
+            if (HelpSuffixes.TryGetValue(option, out var suffixes))
+            {
+                foreach (var suffix in suffixes) option.Description += " " + suffix();
+                HelpSuffixes.Remove(option);
+            }
+    }
 
     /// <summary>An integer option ≥ <paramref name="min"/>.</summary>
     public static Option<int?> Int(string name, string helpName, string description, int? defaultValue = null, int min = int.MinValue, string? tooSmall = null) =>

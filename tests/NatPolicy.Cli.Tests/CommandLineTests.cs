@@ -35,6 +35,17 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Every_envs_defaults_are_computed_for_help_only()
+    {
+        var train = Cli.Root(TextWriter.Null, "train").Subcommands.Single();
+        var batch = train.Options.Single(o => o.Name == "--batch");
+        Assert.Equal("Environment steps per iteration (steps_per_iteration).", batch.Description);
+        Options.CompleteHelp(train);
+        Assert.StartsWith("Environment steps per iteration (steps_per_iteration). [default: CartPole-v1 vpg 1000, npg 2000", batch.Description, StringComparison.Ordinal);
+        Assert.Contains(batch.Description!, Run("train", "--help").Out.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TrainHelpListsEveryFlagWithItsDefault()
     {
         var r = Run("train", "--help");

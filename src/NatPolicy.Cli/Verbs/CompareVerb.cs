@@ -25,8 +25,8 @@ public static class CompareVerb
         var seeds = SeedsOption(5);
         var firstSeed = FirstSeedOption();
         var cfg = new ConfigOptions();
-        cfg.Steps.Description = "Environment steps for every algo (total_steps). [default: the env's npg budget, see --print-config of train]";
-        cfg.Delta.Description += " Applies to the npg and trpo cells only.";
+        Options.Redescribe(cfg.Steps, "Environment steps for every algo (total_steps). [default: the env's npg budget, see --print-config of train]");
+        Options.WithHelpSuffix(cfg.Delta, () => "Applies to the npg and trpo cells only.");
         var stepsFor = Options.Text("--steps-for", "ALGO=N,...", "Give some algos their own budget (e.g. vpg=300000); the budgets are then printed in summary.md and on the figure.");
         var outDir = Options.Text("--out", "DIR", "Comparison folder. [default: results/ENV__compare]");
         var jobs = JobsOption();
