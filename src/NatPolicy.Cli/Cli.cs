@@ -17,31 +17,23 @@ namespace NatPolicy.Cli;
 /// stack trace (the global <c>--debug</c> adds it). <see cref="Fail"/> is the one place that maps exceptions to codes.
 /// <para>To add a verb: write <c>static Command Build(TextWriter stdout, TextWriter stderr)</c> in Verbs/ (declare
 /// its options with <see cref="Options"/>, read them in <c>SetAction</c> with <c>ParseResult.GetValue</c>, throw
-/// <see cref="UsageException"/> (or any <see cref="InputException"/>) for bad input) and add its name and builder to
-/// <see cref="Verbs"/>. To add an option: create it in the
+/// <see cref="UsageException"/> (or any <see cref="InputException"/>) for bad input) and add it to <see cref="Verbs"/>. To add an option: create it in the
 /// verb's Build, add it to the command, read it in the action.</para>
 /// </summary>
 public static class Cli
 {
-    /// <summary>Every verb's name and builder, in the order help lists them (a test checks each name against its command's).</summary>
-    public static IReadOnlyList<(string Name, Func<TextWriter, Command> Build)> Verbs { get; } =
+    /// <summary>Every verb, in the order help lists them.</summary>
+    public static IReadOnlyList<Func<TextWriter, Command>> Verbs { get; } =
     [
-        ("train", TrainVerb.Build), ("evaluate", EvaluateVerb.Build), ("compare", CompareVerb.Build), ("sweep", SweepVerb.Build),
-        ("benchmark", BenchmarkVerb.Build), ("plot", PlotVerb.Build), ("render", RenderVerb.Build), ("report", ReportVerb.Build),
-        ("reproduce", ReproduceVerb.Build), ("envcheck", EnvCheckVerb.Build), ("checkenv", CheckEnvVerb.Build),
-        ("bench", BenchVerb.Build), ("completion", CompletionVerb.Build),
+        TrainVerb.Build, EvaluateVerb.Build, CompareVerb.Build, SweepVerb.Build, BenchmarkVerb.Build, PlotVerb.Build, RenderVerb.Build,
+        ReportVerb.Build, ReproduceVerb.Build, EnvCheckVerb.Build, CheckEnvVerb.Build, BenchVerb.Build, CompletionVerb.Build,
     ];
 
-    /// <summary>
-    /// The command tree, writing to the given streams: every verb, or only the verb named <paramref name="only"/> (what
-    /// <see cref="Run"/> builds when the command line starts with a verb; building all thirteen with their options
-    /// costs about 0.1 s of a short run's start).
-    /// </summary>
-    public static RootCommand Root(TextWriter stdout, string? only = null)
+    /// <summary>The command tree, writing to the given streams.</summary>
+    public static RootCommand Root(TextWriter stdout)
     {
         var root = new RootCommand("natpolicy: natural-gradient reinforcement learning on Gymnasium classic control.");
-        foreach (var (name, build) in Verbs)
-            if (only is null || name == only) root.Subcommands.Add(build(stdout));
+        foreach (var build in Verbs) root.Subcommands.Add(build(stdout));
         root.Options.Add(new Option<bool>(DebugFlag) { Description = "On an error, print the stack trace too.", Arity = ArgumentArity.Zero, Recursive = true });
         // System.CommandLine's own --version reads the entry assembly (a test host's, under tests): print ours.
         root.Options.OfType<VersionOption>().Single().Action = new PrintVersion(stdout);
@@ -64,8 +56,7 @@ public static class Cli
     public static int Run(string[] argv, TextWriter stdout, TextWriter stderr)
     {
         _ = WarmUp.Start(argv);
-        string? verb0 = argv.Length > 0 && Verbs.Any(v => v.Name == argv[0]) ? argv[0] : null;
-        var root = Root(stdout, verb0);
+        var root = Root(stdout);
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         if (argv.Length == 0 || argv is ["help"])
         {
