@@ -23,10 +23,12 @@ internal static class WarmUp
     /// <summary>The verbs that train and write figures.</summary>
     private static readonly string[] TrainingVerbs = ["train", "compare", "benchmark", "sweep"];
 
-    /// <summary>Starts the warm-up when <paramref name="argv"/> names a training verb (else a completed task); the caller does not wait.</summary>
+    /// <summary>Starts the warm-up when <paramref name="argv"/> names a training verb and there is a second core (else a completed task); the caller does not wait.</summary>
     public static Task Start(string[] argv)
     {
-        if (argv.Length == 0 || !TrainingVerbs.Contains(argv[0]) || argv.Contains("--help") || argv.Contains("-h")) return Task.CompletedTask;
+        // On one core the warm-up would only take turns with the run it is meant to speed up.
+        if (Environment.ProcessorCount < 2 || argv.Length == 0 || !TrainingVerbs.Contains(argv[0]) || argv.Contains("--help") || argv.Contains("-h"))
+            return Task.CompletedTask;
         bool figures = !argv.Contains("--no-plots");
         string env = ValueAfter(argv, "--env") is { } e && EnvRegistry.TryGetSpec(e) is not null ? e : "CartPole-v1";
         string algo = ValueAfter(argv, "--algo") is { } a && TrainConfig.Algos.Contains(a) ? a : "npg";

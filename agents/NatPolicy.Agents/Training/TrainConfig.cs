@@ -175,8 +175,9 @@ public sealed class ConfigException(string message) : NatPolicy.Core.InputExcept
 
 /// <summary>
 /// The config types' JSON metadata, generated at compile time, so that the first config a process reads or writes does
-/// not wait for System.Text.Json to build it by reflection (about 0.1 s of a short run's start). <see cref="TrainConfig.Json"/>
-/// uses it with its own options (snake_case, indented, strict); other types fall back to reflection.
+/// not wait for System.Text.Json to build it by reflection (in a fresh process the first config written took 115 ms
+/// with reflection-built metadata, 86 ms with this). <see cref="TrainConfig.Json"/> uses it with its own options
+/// (snake_case, indented, strict); other types fall back to reflection.
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(TrainConfig))]
