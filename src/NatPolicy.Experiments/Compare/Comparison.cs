@@ -87,7 +87,7 @@ public sealed class Comparison
         foreach (var c in configs)
         {
             string folder = $"{c.AlgoName}/s{c.Seed.ToString(CultureInfo.InvariantCulture)}";
-            var cell = new ComparisonCell(c.AlgoName, c.Seed, c.TotalSteps, ComparisonCell.Hash(c.ToJson()), folder);
+            var cell = new ComparisonCell(c.AlgoName, c.Seed, c.TotalSteps, RunFolder.ConfigHash(c.ToJson()), folder);
             // Writes config.json and the progress header: from here on the cell can be resumed like any run.
             TrainingRun.Open(Path.Combine(dir, c.AlgoName, $"s{c.Seed.ToString(CultureInfo.InvariantCulture)}"), c, FolderMode.New);
             cells.Add(cell);
@@ -141,7 +141,7 @@ public sealed class Comparison
     {
         var folder = new RunFolder(CellFolder(cell));
         if (!File.Exists(folder.Config)) return new CellState(cell, folder.Path, CellStatus.Missing, 0);
-        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(folder.Config)));
+        string hash = RunFolder.ConfigHash(File.ReadAllBytes(folder.Config));
         if (hash != cell.ConfigSha256)
             throw new ComparisonException($"cell {cell.Label} ({folder.Path}): config.json is not the config comparison.json recorded (sha256 {hash[..12]}… ≠ {cell.ConfigSha256[..Math.Min(12, cell.ConfigSha256.Length)]}…); rerun the comparison with --force");
         var rows = File.Exists(folder.Progress) ? ProgressCsv.Read(folder.Progress) : [];

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -10,7 +8,7 @@ namespace NatPolicy.Experiments.Compare;
 
 /// <summary>
 /// One cell of a comparison as recorded in <c>comparison.json</c>: an (algo, seed) run with its env-step budget, the
-/// SHA-256 of its resolved config (the exact bytes of the cell's <c>config.json</c>) and its folder relative to the
+/// SHA-256 of its resolved config (<see cref="RunFolder.ConfigHash(string)"/>: the exact bytes of the cell's <c>config.json</c>) and its folder relative to the
 /// comparison folder (<c>&lt;algo&gt;/s&lt;seed&gt;</c>, '/'-separated).
 /// </summary>
 public sealed record ComparisonCell(string Algo, ulong Seed, long TotalSteps, string ConfigSha256, string Folder)
@@ -18,9 +16,6 @@ public sealed record ComparisonCell(string Algo, ulong Seed, long TotalSteps, st
     /// <summary>"npg s3", for progress lines and messages.</summary>
     [JsonIgnore]
     public string Label => $"{Algo} s{Seed}";
-
-    /// <summary>Lower-case hex SHA-256 of the UTF-8 text of a config's JSON (what the run writes as config.json).</summary>
-    public static string Hash(string configJson) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(configJson)));
 }
 
 /// <summary>

@@ -99,9 +99,15 @@ public sealed class RunFolder
         return new Checkpoint(doc.Iteration, doc.ConfigSha256, new Snapshot { Doubles = [.. doc.Doubles], Words = [.. doc.Words] });
     }
 
-    /// <summary>SHA-256 (lower-case hex) of a config's canonical JSON, as checkpoints record it.</summary>
-    public static string ConfigHash(string configJson) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(configJson)));
+    /// <summary>
+    /// SHA-256 (lower-case hex) of a config's canonical JSON (the UTF-8 text a run writes as config.json): what checkpoints
+    /// and comparison.json record.
+    /// </summary>
+    public static string ConfigHash(string configJson) => ConfigHash(Encoding.UTF8.GetBytes(configJson));
+
+    /// <summary><see cref="ConfigHash(string)"/> of a config.json's bytes as they are on disk.</summary>
+    public static string ConfigHash(ReadOnlySpan<byte> configJsonUtf8) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(configJsonUtf8));
 }
 
 /// <summary>A checkpoint file's document (snake_case keys).</summary>

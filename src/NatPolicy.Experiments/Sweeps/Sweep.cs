@@ -192,7 +192,7 @@ public sealed class Sweep
         for (int g = 0; g < plan.Count; g++)
             foreach (var c in plan[g].Configs)
                 cells.Add(new SweepCell(cells.Count, g, c.EnvId, c.AlgoName, c.Seed, c.TotalSteps,
-                    $"{plan[g].Group.Folder}/{c.AlgoName}/s{c.Seed.ToString(CultureInfo.InvariantCulture)}", ComparisonCell.Hash(c.ToJson())));
+                    $"{plan[g].Group.Folder}/{c.AlgoName}/s{c.Seed.ToString(CultureInfo.InvariantCulture)}", RunFolder.ConfigHash(c.ToJson())));
         return cells;
     }
 
@@ -210,7 +210,7 @@ public sealed class Sweep
         string name = sb.ToString();
         if (name.Length > 80 || name != full)
         {
-            string hash = ComparisonCell.Hash(full)[..8];
+            string hash = RunFolder.ConfigHash(full)[..8];
             if (name.Length > 80) name = name[..71] + "~" + hash;
             else if (name != full) name += "~" + hash;
         }

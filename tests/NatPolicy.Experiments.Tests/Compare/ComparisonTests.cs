@@ -174,7 +174,7 @@ public sealed class ComparisonTests : IDisposable
 
         // And the recorded cells carry the budget and the hash of the config each folder holds.
         foreach (var cell in c.Manifest.Cells)
-            Assert.Equal(cell.ConfigSha256, ComparisonCell.Hash(File.ReadAllText(Path.Combine(c.CellFolder(cell), RunFolder.ConfigFile))));
+            Assert.Equal(cell.ConfigSha256, RunFolder.ConfigHash(File.ReadAllText(Path.Combine(c.CellFolder(cell), RunFolder.ConfigFile))));
     }
 
     private static void CopyDirectory(string from, string to)
