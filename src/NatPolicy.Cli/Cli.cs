@@ -55,7 +55,6 @@ public static class Cli
 
     public static int Run(string[] argv, TextWriter stdout, TextWriter stderr)
     {
-        _ = WarmUp.Start(argv);
         var root = Root(stdout);
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         if (argv.Length == 0 || argv is ["help"])
@@ -75,6 +74,7 @@ public static class Cli
             stderr.WriteLine($"{verb}: {Message(parse, root)}");
             return 2;
         }
+        _ = WarmUp.Start(parse);
         try
         {
             return parse.Invoke(config);

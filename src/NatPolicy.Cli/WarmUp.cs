@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using NatPolicy.Agents.Training;
 using NatPolicy.Cli.Plotting;
 using NatPolicy.Core;
@@ -8,8 +10,8 @@ using NatPolicy.Experiments.Runs;
 namespace NatPolicy.Cli;
 
 /// <summary>
-/// Start warm, part 4: a training verb's one-time costs paid ahead, on a pool thread, while the main thread parses the
-/// command line, resolves the config and trains on the other core. For the env and algo named on the command line
+/// Start warm, part 4: a training verb's one-time costs paid ahead, on a pool thread, while the main thread resolves the
+/// config, opens the run and trains on the other core. For the env and algo named on the command line
 /// (<c>--env</c>, <c>--algo</c>; else CartPole-v1 npg) it builds the default run's components and trains one tiny
 /// iteration (64 steps: the JIT compiles collection, critic fit and update here, not in the run's first iteration),
 /// resolves and writes the config (System.Text.Json's first use alone is about 0.1 s of compilation), hashes it
@@ -23,15 +25,20 @@ internal static class WarmUp
     /// <summary>The verbs that train and write figures.</summary>
     private static readonly string[] TrainingVerbs = ["train", "compare", "benchmark", "sweep"];
 
-    /// <summary>Starts the warm-up when <paramref name="argv"/> names a training verb and there is a second core (else a completed task); the caller does not wait.</summary>
-    public static Task Start(string[] argv)
+    /// <summary>
+    /// Starts the warm-up for a parsed command line that runs a training verb, on a machine with a second core (else
+    /// returns a completed task); the caller does not wait.
+    /// </summary>
+    public static Task Start(ParseResult parse)
     {
         // On one core the warm-up would only take turns with the run it is meant to speed up.
-        if (Environment.ProcessorCount < 2 || argv.Length == 0 || !TrainingVerbs.Contains(argv[0]) || argv.Contains("--help") || argv.Contains("-h"))
+        // Only a line that runs the verb itself: not help, completion or a line with errors.
+        if (Environment.ProcessorCount < 2 || parse.Errors.Count > 0 || parse.Action != parse.CommandResult.Command.Action
+            || !IsTraining(parse.CommandResult))
             return Task.CompletedTask;
-        bool figures = !argv.Contains("--no-plots");
-        string env = ValueAfter(argv, "--env") is { } e && EnvRegistry.TryGetSpec(e) is not null ? e : "CartPole-v1";
-        string algo = ValueAfter(argv, "--algo") is { } a && TrainConfig.Algos.Contains(a) ? a : "npg";
+        bool figures = !Value<bool>(parse, "--no-plots");
+        string env = Value<string>(parse, "--env") is { } e && EnvRegistry.TryGetSpec(e) is not null ? e : "CartPole-v1";
+        string algo = Value<string>(parse, "--algo") is { } a && TrainConfig.Algos.Contains(a) ? a : "npg";
         return Task.Run(() =>
         {
             try
@@ -60,9 +67,15 @@ internal static class WarmUp
         if (figures) FigureWriter.DrawThrowAway();
     }
 
-    private static string? ValueAfter(string[] argv, string flag)
+    /// <summary>Whether the command or one of its parents (<c>sweep run-task</c>) is a training verb.</summary>
+    private static bool IsTraining(CommandResult? command)
     {
-        int i = Array.IndexOf(argv, flag);
-        return i >= 0 && i + 1 < argv.Length ? argv[i + 1] : null;
+        for (; command is not null; command = command.Parent as CommandResult)
+            if (TrainingVerbs.Contains(command.Command.Name)) return true;
+        return false;
     }
+
+    /// <summary>The parsed value of the command's option <paramref name="name"/>, or the type's default when it has none.</summary>
+    private static T? Value<T>(ParseResult parse, string name) =>
+        parse.CommandResult.Command.Options.OfType<Option<T>>().FirstOrDefault(o => o.Name == name) is { } option ? parse.GetValue(option) : default;
 }

@@ -25,9 +25,10 @@ public sealed class OutputCostTests : IDisposable
     [Fact]
     public async Task The_warm_up_runs_for_training_verbs_only_and_its_work_succeeds()
     {
-        Assert.True(WarmUp.Start(["evaluate", "--policy", "p.json"]).IsCompleted);
-        Assert.True(WarmUp.Start(["train", "--help"]).IsCompleted);
-        await WarmUp.Start(["train", "--env", "Pendulum-v1", "--algo", "trpo"]).WaitAsync(TimeSpan.FromMinutes(2));
+        var root = Cli.Root(TextWriter.Null);
+        Assert.True(WarmUp.Start(root.Parse(["evaluate", "--policy", "p.json"])).IsCompleted);
+        Assert.True(WarmUp.Start(root.Parse(["train", "--help"])).IsCompleted);
+        await WarmUp.Start(root.Parse(["train", "--env", "Pendulum-v1", "--algo", "trpo"])).WaitAsync(TimeSpan.FromMinutes(2));
         // What Start swallows must not happen: the same work, unguarded, for a discrete and a Gaussian run.
         WarmUp.Run("CartPole-v1", "trpo", figures: true);
         WarmUp.Run("Pendulum-v1", "npg", figures: false);
