@@ -72,8 +72,20 @@ public sealed class TrainingVerbTests : IDisposable
     [InlineData("does not exist", "plot", "/nonexistent/folder")]
     [InlineData("does not exist", "evaluate", "--policy", "/nonexistent/policy.json")]
     [InlineData("--cases: unknown case 'mlp65'; allowed: cartpole-npg,", "bench", "--train", "--cases", "mlp65")]
+    [InlineData("--parallel must be at least 2 (got 1)", "bench", "--train", "--parallel", "1")]
+    [InlineData("--parallel must be at most 64 (got 65)", "bench", "--train", "--parallel", "65")]
     public void BadInputIsOneLineWithExitCode2(string mention, params string[] args) =>
         AssertUsageError(Run(args), mention);
+
+    [Fact]
+    public void BenchTrainWithParallelAddsOneScalingLinePerCase()
+    {
+        var (code, output, err) = Run("bench", "--train", "--cases", "cartpole-npg", "--iterations", "1", "--seeds", "1", "--parallel", "2");
+        Assert.True(code == 0, err);
+        string line = Assert.Single(output.Split('\n'), l => l.Contains("at once", StringComparison.Ordinal));
+        Assert.StartsWith("CartPole-v1 npg: ", line);
+        Assert.Matches(@"ms/iter each with 2 at once: [0-9.]+× the throughput of one \(3 interleaved rounds of 1 iterations\)", line);
+    }
 
     [Fact]
     public void ConfigFileProblemsNameTheKey()

@@ -14,7 +14,8 @@ namespace NatPolicy.Cli;
 /// (env-steps/s = vector steps × N); bytes allocated per env step from GC.GetAllocatedBytesForCurrentThread.
 /// <c>natpolicy bench --train [--iterations M] [--seeds K] [--first-seed S]</c>: training cost instead
 /// (<see cref="TrainingBench"/>): per steady-state iteration for each of <see cref="TrainingBench.Cases"/>, and time to
-/// the env's threshold over K seeds for the non-MLP cases.
+/// the env's threshold over K seeds for the non-MLP cases; with <c>--parallel J</c>, J trainers of each case at once
+/// against one alone (<see cref="TrainingBench.Scaling"/>).
 /// </summary>
 public static class BenchVerb
 {
@@ -32,6 +33,10 @@ public static class BenchVerb
     private const double WarmupFraction = 0.2;
     /// <summary>Iterations run before the steady-state timing of <c>--train</c>.</summary>
     private const int TrainWarmup = 3;
+    /// <summary>Largest <c>--parallel</c>.</summary>
+    private const int MaxParallel = 64;
+    /// <summary>Interleaved alone/together rounds of <c>--parallel</c>.</summary>
+    private const int ScalingRounds = 3;
     /// <summary>Env-step budget of a seed in the time-to-threshold measurement.</summary>
     private const long ThresholdBudget = 100_000;
 
@@ -46,23 +51,31 @@ public static class BenchVerb
         var iterationsOption = Options.Int("--iterations", "M", "With --train: iterations timed per case (after 3 warm-up iterations).", 10, 1);
         var seedsOption = Options.Int("--seeds", "K", "With --train: seeds of the time-to-threshold measurement.", 5, 1);
         var firstSeedOption = Options.Seed("--first-seed", "With --train: the first of the K seeds.", 100);
+        var parallelOption = Options.Int("--parallel", "J",
+            "With --train: also run J trainers of each case at once, one per thread, against one alone (3 interleaved rounds): how much J cores give this workload here.",
+            null, 2);
         var casesOption = Options.Text("--cases", "ID,...", "With --train: only these cases (comma-separated). [default: all]", allowed: TrainingBench.Cases.Select(c => c.Id));
         var command = new Command("bench", Summary);
-        foreach (var o in new Option[] { secondsOption, envOption, copiesOption, trainOption, iterationsOption, seedsOption, firstSeedOption, casesOption })
+        foreach (var o in new Option[] { secondsOption, envOption, copiesOption, trainOption, iterationsOption, seedsOption, firstSeedOption, casesOption, parallelOption })
             command.Options.Add(o);
         command.SetAction(p => p.GetValue(trainOption)
-            ? RunTraining(p.GetValue(iterationsOption)!.Value, p.GetValue(seedsOption)!.Value, p.GetValue(firstSeedOption)!.Value, TrainingBench.Select(p.GetValue(casesOption)), stdout)
+            ? RunTraining(p.GetValue(iterationsOption)!.Value, p.GetValue(seedsOption)!.Value, p.GetValue(firstSeedOption)!.Value, TrainingBench.Select(p.GetValue(casesOption)), stdout,
+                p.GetValue(parallelOption))
             : Run(p.GetValue(secondsOption)!.Value, p.GetValue(envOption)!, p.GetValue(copiesOption)!.Value, stdout));
         return command;
     }
 
     /// <summary><c>bench --train</c>: the steady-state tables (total and per phase), then one time-to-threshold line per selected non-MLP case.</summary>
-    public static int RunTraining(int iterations, int seeds, ulong firstSeed, IReadOnlyList<TrainingBenchCase> cases, TextWriter stdout)
+    public static int RunTraining(int iterations, int seeds, ulong firstSeed, IReadOnlyList<TrainingBenchCase> cases, TextWriter stdout, int? parallel = null)
     {
+        if (parallel > MaxParallel) throw new UsageException($"--parallel must be at most {MaxParallel} (got {parallel})");
         stdout.Write(TrainingBench.SteadyStateTable(cases.Select(c => (c, TrainingBench.SteadyState(c, TrainWarmup, iterations)))));
         foreach (var c in cases.Where(c => c.Overrides.Count == 0))
             if (Benchmark.Threshold(c.EnvId) is { } threshold)
                 stdout.WriteLine(TrainingBench.ThresholdLine(c, TrainingBench.ToThreshold(c, threshold, ThresholdBudget, seeds, firstSeed)));
+        if (parallel is { } threads)
+            foreach (var c in cases)
+                stdout.WriteLine(TrainingBench.ScalingLine(c, TrainingBench.Scaling(c, threads, TrainWarmup, iterations, ScalingRounds)));
         return 0;
     }
 

@@ -35,6 +35,18 @@ public readonly record struct IterationCost(double MedianSeconds, double MinSeco
 public readonly record struct ThresholdCost(double Threshold, int Seeds, int Reached, double MedianSeconds, double MedianSteps);
 
 /// <summary>
+/// How a machine runs several trainers at once: the median seconds of a steady-state iteration of one trainer alone
+/// and of each of <see cref="Threads"/> trainers running side by side on their own threads (measured in interleaved
+/// rounds, so both see the same spells of a shared machine). <see cref="Speedup"/> is the throughput of the side-by-side
+/// trainers over one alone: <see cref="Threads"/> × alone ÷ together, <see cref="Threads"/> on a machine whose cores are
+/// free and independent.
+/// </summary>
+public readonly record struct ScalingCost(int Threads, int Rounds, int Iterations, double AloneMedianSeconds, double TogetherMedianSeconds)
+{
+    public double Speedup => Threads * AloneMedianSeconds / TogetherMedianSeconds;
+}
+
+/// <summary>
 /// The measurements behind <c>natpolicy bench --train</c> and the TrainingBenchmarks of benchmarks/: in-process,
 /// one thread, trainers built by <see cref="RunComponents"/> exactly as <c>train</c> builds them (no run folder).
 /// </summary>
@@ -90,6 +102,55 @@ public static class TrainingBench
         var phaseMedians = Enumerable.Range(0, IterationPhases.Names.Count).Select(k => Statistics.Median(phases.Select(p => p.Seconds(k)).ToArray())).ToArray();
         return new IterationCost(Statistics.Median(seconds), seconds.Min(), bytes, iterations, config.StepsPerIteration, phaseMedians);
     }
+
+    /// <summary>
+    /// <see cref="ScalingCost"/> of case <paramref name="c"/>: <paramref name="threads"/> trainers (seeds 0, 1, …) run
+    /// <paramref name="warmup"/> iterations each; then, <paramref name="rounds"/> times, trainer 0 alone times
+    /// <paramref name="iterations"/> iterations, and all of them time as many at once (released together by a barrier).
+    /// Everything is compiled and allocated before the timing, so it measures the cores, not the JIT or the disk.
+    /// </summary>
+    public static ScalingCost Scaling(TrainingBenchCase c, int threads, int warmup, int iterations, int rounds)
+    {
+        if (threads < 2) throw new ArgumentOutOfRangeException(nameof(threads), threads, "at least two trainers");
+        var trainers = Enumerable.Range(0, threads).Select(k => RunComponents.Build(c.Config((ulong)k)).Trainer).ToArray();
+        foreach (var trainer in trainers)
+            for (int i = 0; i < warmup; i++) trainer.RunIteration();
+        var alone = new List<double>();
+        var together = new List<double>();
+        for (int r = 0; r < rounds; r++)
+        {
+            alone.AddRange(Time(trainers[0], iterations));
+            var each = new double[threads][];
+            using var start = new Barrier(threads);
+            var workers = Enumerable.Range(0, threads).Select(k => new Thread(() =>
+            {
+                start.SignalAndWait();
+                each[k] = Time(trainers[k], iterations);
+            })).ToArray();
+            foreach (var w in workers) w.Start();
+            foreach (var w in workers) w.Join();
+            foreach (var times in each) together.AddRange(times);
+        }
+        return new ScalingCost(threads, rounds, iterations, Statistics.Median(alone), Statistics.Median(together));
+    }
+
+    /// <summary>Seconds of each of <paramref name="iterations"/> iterations.</summary>
+    private static double[] Time(Trainer trainer, int iterations)
+    {
+        var seconds = new double[iterations];
+        for (int i = 0; i < iterations; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            trainer.RunIteration();
+            seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        return seconds;
+    }
+
+    /// <summary>One line for a <see cref="ScalingCost"/>.</summary>
+    public static string ScalingLine(TrainingBenchCase c, ScalingCost s) =>
+        $"{c.Name}: {Fmt.G(s.AloneMedianSeconds * 1e3, 4)} ms/iter alone, {Fmt.G(s.TogetherMedianSeconds * 1e3, 4)} ms/iter each with {s.Threads} at once: "
+        + $"{Fmt.G(s.Speedup, 3)}× the throughput of one ({s.Rounds} interleaved rounds of {s.Iterations} iterations)";
 
     /// <summary>Trains seeds <paramref name="firstSeed"/> … + <paramref name="seeds"/> − 1 until the mean return reaches <paramref name="threshold"/> or <paramref name="maxSteps"/> env steps.</summary>
     public static ThresholdCost ToThreshold(TrainingBenchCase c, double threshold, long maxSteps, int seeds, ulong firstSeed)

@@ -22,6 +22,16 @@ public sealed class TrainingBenchTests
     }
 
     [Fact]
+    public void Scaling_times_one_trainer_alone_and_several_at_once_in_interleaved_rounds()
+    {
+        var s = TrainingBench.Scaling(Small, threads: 2, warmup: 1, iterations: 2, rounds: 2);
+        Assert.Equal((2, 2, 2), (s.Threads, s.Rounds, s.Iterations));
+        Assert.True(s.AloneMedianSeconds > 0 && s.TogetherMedianSeconds > 0, $"{s}");
+        Assert.Equal(2 * s.AloneMedianSeconds / s.TogetherMedianSeconds, s.Speedup);
+        Assert.Throws<ArgumentOutOfRangeException>(() => TrainingBench.Scaling(Small, threads: 1, warmup: 1, iterations: 1, rounds: 1));
+    }
+
+    [Fact]
     public void A_threshold_met_at_once_is_reached_after_one_iteration_and_one_out_of_reach_never()
     {
         var easy = TrainingBench.ToThreshold(Small, threshold: 0, maxSteps: 4000, seeds: 2, firstSeed: 5);
