@@ -28,8 +28,8 @@ public static class SceneFrames
             foreach (var p in scene.Parts) Draw(canvas, p, k, paint);
             canvas.Flush();
             string path = Path.Combine(dir, FileName(k)), tmp = path + ".tmp";
-            using (var image = SKImage.FromBitmap(bitmap))
-            using (var data = image.Encode(SKEncodedImageFormat.Png, 100))
+            using (var pixels = bitmap.PeekPixels())
+            using (var data = pixels.Encode(FigureWriter.PngEncoding))
             using (var file = File.Create(tmp))
             {
                 data.SaveTo(file);
