@@ -102,7 +102,7 @@ public sealed class GaussianPolicy : ParametricPolicy
         return Math.Max(kl, 0);
     }
 
-    private protected override void ApplyHeadFisher(ReadOnlySpan<double> z, ReadOnlySpan<double> head, ReadOnlySpan<double> dz, Span<double> u)
+    private protected override void ApplyHeadFisher(ReadOnlySpan<double> state, ReadOnlySpan<double> head, ReadOnlySpan<double> dz, Span<double> u)
     {
         for (int i = 0; i < dz.Length; i++) u[i] = dz[i] * Math.Exp(-2 * head[i]);
     }

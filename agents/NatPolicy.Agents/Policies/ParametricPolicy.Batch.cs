@@ -25,6 +25,8 @@ public abstract partial class ParametricPolicy
         private readonly double[][] _theta;  // the feature θ (length P_f) of each slot
         private readonly bool[] _valid = new bool[2];
         private int _mapAt = None;           // the slot whose θ the map's batch caches belong to
+        private readonly double[][] _headState; // two slots of count × K: the head's Fisher state at the slot's θ
+        private readonly bool[] _headStateValid = new bool[2];
         private readonly double[] _dz;       // count × K
         private readonly double[] _u;        // count × K
         private readonly double[] _headScores; // count × H, ∂log π/∂(head params) per row
@@ -39,6 +41,7 @@ public abstract partial class ParametricPolicy
             int k = policy.OutputDimension, pf = policy.FeatureParameterCount, h = policy.HeadParameterCount;
             _z = [new double[capacity * k], new double[capacity * k]];
             _theta = [new double[pf], new double[pf]];
+            _headState = [new double[capacity * k], new double[capacity * k]];
             _dz = new double[capacity * k];
             _u = new double[capacity * k];
             _headScores = new double[capacity * h];
@@ -54,6 +57,7 @@ public abstract partial class ParametricPolicy
             base.Load(observations, actions, count);
             _map.LoadBatch(_features, Observations, count);
             _valid[0] = _valid[1] = false;
+            _headStateValid[0] = _headStateValid[1] = false;
             _mapAt = None;
         }
 
@@ -80,6 +84,7 @@ public abstract partial class ParametricPolicy
             slot = !_valid[0] || keep == 1 ? 0 : 1;
             ft.CopyTo(_theta[slot]);
             _valid[slot] = true;
+            _headStateValid[slot] = false;
             Forward(ft, slot);
             return slot;
         }
@@ -91,6 +96,19 @@ public abstract partial class ParametricPolicy
         }
 
         private ReadOnlySpan<double> Z(int slot, int r) => _z[slot].AsSpan(r * K, K);
+
+        /// <summary>The head's Fisher state of every row at the slot's θ (count × K), computed at its first product.</summary>
+        private ReadOnlySpan<double> HeadFisherStates(int slot)
+        {
+            int k = K, count = Count;
+            double[] state = _headState[slot];
+            if (!_headStateValid[slot])
+            {
+                for (int r = 0; r < count; r++) _policy.HeadFisherState(Z(slot, r), state.AsSpan(r * k, k));
+                _headStateValid[slot] = true;
+            }
+            return state.AsSpan(0, count * k);
+        }
 
         public override void ScoreSums(ReadOnlySpan<double> theta, ReadOnlySpan<double> weights, int groups, Span<double> sums)
         {
@@ -152,19 +170,20 @@ public abstract partial class ParametricPolicy
         /// <summary>
         /// F v = (1/count) Σ_r (J_rᵀ M_r J_r v + 2 v on log-std entries): one JvpBatch, the head's Fisher per row, one
         /// VjpBatch at the kept forward pass; summed as <see cref="IDifferentiablePolicy.AddFisherVectorProduct"/> row by row.
+        /// What M_r needs of z_r (softmax: the probabilities) is kept with the slot, so CG's products at one θ compute it once.
         /// </summary>
         public override void FisherVectorProduct(ReadOnlySpan<double> theta, ReadOnlySpan<double> v, Span<double> result)
         {
             int p = _policy.ParameterCount, pf = Pf, k = K, count = Count;
             int slot = Outputs(theta, differentiate: true);
-            ReadOnlySpan<double> ft = theta[..pf], head = theta[pf..];
+            ReadOnlySpan<double> ft = theta[..pf], head = theta[pf..], state = HeadFisherStates(slot);
             Span<double> dz = _dz.AsSpan(0, count * k), u = _u.AsSpan(0, count * k);
             _map.JvpBatch(ft, _features, v[..pf], dz);
             double scale = 1.0 / count;
             for (int r = 0; r < count; r++)
             {
                 Span<double> ur = u.Slice(r * k, k);
-                _policy.ApplyHeadFisher(Z(slot, r), head, dz.Slice(r * k, k), ur);
+                _policy.ApplyHeadFisher(state.Slice(r * k, k), head, dz.Slice(r * k, k), ur);
                 for (int j = 0; j < k; j++) ur[j] *= scale;
             }
             result[..p].Clear();

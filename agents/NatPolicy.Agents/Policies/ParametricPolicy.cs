@@ -14,6 +14,7 @@ public abstract partial class ParametricPolicy : IDifferentiablePolicy
     private readonly double[] _zB;
     private readonly double[] _dz;
     private readonly double[] _u;
+    private readonly double[] _headState;
     private double[]? _jacobian; // K × P_f, for the dense Fisher
     private double[]? _mj;       // M J, K × P_f
     private double[]? _m;        // K × K
@@ -31,6 +32,7 @@ public abstract partial class ParametricPolicy : IDifferentiablePolicy
         _zB = new double[k];
         _dz = new double[k];
         _u = new double[k];
+        _headState = new double[k];
     }
 
     public IFeatureMap FeatureMap { get; }
@@ -179,7 +181,8 @@ public abstract partial class ParametricPolicy : IDifferentiablePolicy
         ReadOnlySpan<double> ft = FeatureTheta(_theta);
         FeatureMap.Forward(ft, observation, _zA);
         FeatureMap.Jvp(ft, v[..FeatureParameterCount], _dz);
-        ApplyHeadFisher(_zA, HeadTheta(_theta), _dz, _u);
+        HeadFisherState(_zA, _headState);
+        ApplyHeadFisher(_headState, HeadTheta(_theta), _dz, _u);
         for (int k = 0; k < _u.Length; k++) _u[k] *= scale;
         FeatureMap.Vjp(ft, _u, result[..FeatureParameterCount]);
         double h = scale * HeadParameterFisher;
@@ -250,8 +253,15 @@ public abstract partial class ParametricPolicy : IDifferentiablePolicy
     private protected abstract double EntropyHead(ReadOnlySpan<double> z, ReadOnlySpan<double> head);
     private protected abstract double KlHead(ReadOnlySpan<double> zA, ReadOnlySpan<double> headA, ReadOnlySpan<double> zB, ReadOnlySpan<double> headB);
 
-    /// <summary>u = M dz with M the head's Fisher in z.</summary>
-    private protected abstract void ApplyHeadFisher(ReadOnlySpan<double> z, ReadOnlySpan<double> head, ReadOnlySpan<double> dz, Span<double> u);
+    /// <summary>
+    /// What the head's Fisher in z needs of z, K values (softmax: the probabilities; Gaussian: nothing, its Fisher
+    /// depends on log σ alone). It depends on z alone, never on the head's own parameters, so a batch computes it once
+    /// per θ and CG's repeated Fisher-vector products at that θ reuse it.
+    /// </summary>
+    private protected virtual void HeadFisherState(ReadOnlySpan<double> z, Span<double> state) { }
+
+    /// <summary>u = M dz with M the head's Fisher in z, given <paramref name="state"/> = <see cref="HeadFisherState"/>(z).</summary>
+    private protected abstract void ApplyHeadFisher(ReadOnlySpan<double> state, ReadOnlySpan<double> head, ReadOnlySpan<double> dz, Span<double> u);
 
     /// <summary>M (K×K row-major).</summary>
     private protected abstract void HeadFisherMatrix(ReadOnlySpan<double> z, ReadOnlySpan<double> head, Span<double> m);

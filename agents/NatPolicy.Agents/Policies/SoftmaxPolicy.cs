@@ -117,12 +117,19 @@ public sealed class SoftmaxPolicy : ParametricPolicy
         return Math.Max(kl, 0); // ≥ 0 exactly; rounding can give −1e-17
     }
 
-    private protected override void ApplyHeadFisher(ReadOnlySpan<double> z, ReadOnlySpan<double> head, ReadOnlySpan<double> dz, Span<double> u)
+    /// <summary>The probabilities p = softmax(z).</summary>
+    private protected override void HeadFisherState(ReadOnlySpan<double> z, Span<double> state)
     {
         LogSoftmax(z, _logP);
+        for (int k = 0; k < _logP.Length; k++) state[k] = Math.Exp(_logP[k]);
+    }
+
+    /// <summary>u = (diag p − p pᵀ) dz = p ⊙ (dz − pᵀdz), with <paramref name="p"/> from <see cref="HeadFisherState"/>.</summary>
+    private protected override void ApplyHeadFisher(ReadOnlySpan<double> p, ReadOnlySpan<double> head, ReadOnlySpan<double> dz, Span<double> u)
+    {
         double pDz = 0;
-        for (int k = 0; k < dz.Length; k++) pDz += Math.Exp(_logP[k]) * dz[k];
-        for (int k = 0; k < dz.Length; k++) u[k] = Math.Exp(_logP[k]) * (dz[k] - pDz);
+        for (int k = 0; k < dz.Length; k++) pDz += p[k] * dz[k];
+        for (int k = 0; k < dz.Length; k++) u[k] = p[k] * (dz[k] - pDz);
     }
 
     private protected override void HeadFisherMatrix(ReadOnlySpan<double> z, ReadOnlySpan<double> head, Span<double> m)

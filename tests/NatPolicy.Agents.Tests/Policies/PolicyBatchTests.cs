@@ -54,6 +54,23 @@ public sealed class PolicyBatchTests
         Array.Clear(actual);
         batch.FisherVectorProduct(policy.Parameters, v, actual);
         Same(kind, expected, actual, "F v after another θ");
+
+        // A product at the other θ (the second kept forward pass, with its own head state), then the first θ again.
+        double[] theta = policy.Parameters.ToArray(), expectedOther = new double[p];
+        policy.SetParameters(other);
+        for (int r = 0; r < Rows; r++) policy.AddFisherVectorProduct(Obs(obs, r), v, 1.0 / Rows, expectedOther);
+        policy.SetParameters(theta);
+        batch.FisherVectorProduct(other, v, actual);
+        Same(kind, expectedOther, actual, "F v at the other θ");
+        batch.FisherVectorProduct(theta, v, actual);
+        Same(kind, expected, actual, "F v back at the first θ");
+
+        // New rows at the same θ: nothing kept from the old rows is used.
+        double[] obs2 = obs.Select(x => -0.5 * x).ToArray(), expected2 = new double[p];
+        for (int r = 0; r < Rows; r++) policy.AddFisherVectorProduct(Obs(obs2, r), v, 1.0 / Rows, expected2);
+        batch.Load(obs2, actions, Rows);
+        batch.FisherVectorProduct(theta, v, actual);
+        Same(kind, expected2, actual, "F v on reloaded rows");
     }
 
     [Theory]
