@@ -91,13 +91,7 @@ public static class TrainingBench
         var seconds = new double[iterations];
         var phases = new IterationPhases[iterations];
         long bytes0 = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < iterations; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            trainer.RunIteration();
-            seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            phases[i] = trainer.LastPhases;
-        }
+        Time(trainer, seconds, phases);
         double bytes = (double)(GC.GetAllocatedBytesForCurrentThread() - bytes0) / iterations;
         var phaseMedians = Enumerable.Range(0, IterationPhases.Names.Count).Select(k => Statistics.Median(phases.Select(p => p.Seconds(k)).ToArray())).ToArray();
         return new IterationCost(Statistics.Median(seconds), seconds.Min(), bytes, iterations, config.StepsPerIteration, phaseMedians);
@@ -119,13 +113,15 @@ public static class TrainingBench
         var together = new List<double>();
         for (int r = 0; r < rounds; r++)
         {
-            alone.AddRange(Time(trainers[0], iterations));
-            var each = new double[threads][];
+            var one = new double[iterations];
+            Time(trainers[0], one);
+            alone.AddRange(one);
+            var each = Enumerable.Range(0, threads).Select(_ => new double[iterations]).ToArray();
             using var start = new Barrier(threads);
             var workers = Enumerable.Range(0, threads).Select(k => new Thread(() =>
             {
                 start.SignalAndWait();
-                each[k] = Time(trainers[k], iterations);
+                Time(trainers[k], each[k]);
             })).ToArray();
             foreach (var w in workers) w.Start();
             foreach (var w in workers) w.Join();
@@ -134,17 +130,19 @@ public static class TrainingBench
         return new ScalingCost(threads, rounds, iterations, Statistics.Median(alone), Statistics.Median(together));
     }
 
-    /// <summary>Seconds of each of <paramref name="iterations"/> iterations.</summary>
-    private static double[] Time(Trainer trainer, int iterations)
+    /// <summary>
+    /// Runs one iteration per entry of <paramref name="seconds"/> and writes its seconds there (and its phases into
+    /// <paramref name="phases"/> when given); allocates nothing itself, so it can sit inside an allocation count.
+    /// </summary>
+    private static void Time(Trainer trainer, Span<double> seconds, Span<IterationPhases> phases = default)
     {
-        var seconds = new double[iterations];
-        for (int i = 0; i < iterations; i++)
+        for (int i = 0; i < seconds.Length; i++)
         {
             long start = Stopwatch.GetTimestamp();
             trainer.RunIteration();
             seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            if (!phases.IsEmpty) phases[i] = trainer.LastPhases;
         }
-        return seconds;
     }
 
     /// <summary>One line for a <see cref="ScalingCost"/>.</summary>
