@@ -10,6 +10,7 @@ public sealed class SoftmaxPolicy : ParametricPolicy
 {
     private readonly double[] _logP;
     private readonly double[] _logQ;
+    private readonly double[] _p;
 
     public SoftmaxPolicy(IFeatureMap featureMap, DiscreteSpace actionSpace, PolicyConfig config)
         : base(featureMap, actionSpace, 0, config)
@@ -18,6 +19,7 @@ public sealed class SoftmaxPolicy : ParametricPolicy
             throw new ArgumentException($"softmax over {actionSpace} needs {actionSpace.N} logits; the feature map gives {featureMap.OutputDimension}.");
         _logP = new double[actionSpace.N];
         _logQ = new double[actionSpace.N];
+        _p = new double[actionSpace.N];
     }
 
     /// <summary>log softmax(z) into <paramref name="logP"/>, stable for large logits.</summary>
@@ -36,8 +38,14 @@ public sealed class SoftmaxPolicy : ParametricPolicy
     {
         Span<double> z = probabilities; // same length K; overwritten by p below
         FeatureMap.Forward(Parameters[..FeatureParameterCount], observation, z);
+        Softmax(z, probabilities);
+    }
+
+    /// <summary>p = softmax(z) as exp(log softmax(z)); <paramref name="p"/> may be <paramref name="z"/> itself.</summary>
+    private void Softmax(ReadOnlySpan<double> z, Span<double> p)
+    {
         LogSoftmax(z, _logP);
-        for (int k = 0; k < _logP.Length; k++) probabilities[k] = Math.Exp(_logP[k]);
+        for (int k = 0; k < _logP.Length; k++) p[k] = Math.Exp(_logP[k]);
     }
 
     private static int Index(ReadOnlySpan<double> action, int n)
@@ -118,11 +126,7 @@ public sealed class SoftmaxPolicy : ParametricPolicy
     }
 
     /// <summary>The probabilities p = softmax(z).</summary>
-    private protected override void HeadFisherState(ReadOnlySpan<double> z, Span<double> state)
-    {
-        LogSoftmax(z, _logP);
-        for (int k = 0; k < _logP.Length; k++) state[k] = Math.Exp(_logP[k]);
-    }
+    private protected override void HeadFisherState(ReadOnlySpan<double> z, Span<double> state) => Softmax(z, state);
 
     /// <summary>u = (diag p − p pᵀ) dz = p ⊙ (dz − pᵀdz), with <paramref name="p"/> from <see cref="HeadFisherState"/>.</summary>
     private protected override void ApplyHeadFisher(ReadOnlySpan<double> p, ReadOnlySpan<double> head, ReadOnlySpan<double> dz, Span<double> u)
@@ -132,15 +136,13 @@ public sealed class SoftmaxPolicy : ParametricPolicy
         for (int k = 0; k < dz.Length; k++) u[k] = p[k] * (dz[k] - pDz);
     }
 
+    /// <summary>M = diag p − p pᵀ.</summary>
     private protected override void HeadFisherMatrix(ReadOnlySpan<double> z, ReadOnlySpan<double> head, Span<double> m)
     {
-        LogSoftmax(z, _logP);
-        int n = _logP.Length;
+        Softmax(z, _p);
+        int n = _p.Length;
         for (int r = 0; r < n; r++)
-        {
-            double pr = Math.Exp(_logP[r]);
-            for (int c = 0; c < n; c++) m[r * n + c] = (r == c ? pr : 0) - pr * Math.Exp(_logP[c]);
-        }
+            for (int c = 0; c < n; c++) m[r * n + c] = (r == c ? _p[r] : 0) - _p[r] * _p[c];
     }
 
     private protected override ParametricPolicy CreateSibling(IFeatureMap featureMap) =>
