@@ -74,6 +74,10 @@ public sealed class TrainingVerbTests : IDisposable
     [InlineData("--cases: unknown case 'mlp65'; allowed: cartpole-npg,", "bench", "--train", "--cases", "mlp65")]
     [InlineData("--parallel must be at least 2 (got 1)", "bench", "--train", "--parallel", "1")]
     [InlineData("--parallel must be at most 64 (got 65)", "bench", "--train", "--parallel", "65")]
+    [InlineData("--jobs must be in 2..64 with --compare (got 1)", "bench", "--compare", "--jobs", "1")]
+    [InlineData("--rounds must be in 1..100 (got 0)", "bench", "--compare", "--rounds", "0")]
+    [InlineData("--train and --compare measure different things", "bench", "--train", "--compare")]
+    [InlineData("--compare runs natpolicy compare as child processes, so it needs the natpolicy tool itself", "bench", "--compare")]
     public void BadInputIsOneLineWithExitCode2(string mention, params string[] args) =>
         AssertUsageError(Run(args), mention);
 

@@ -16,6 +16,8 @@ namespace NatPolicy.Cli;
 /// (<see cref="TrainingBench"/>): per steady-state iteration for each of <see cref="TrainingBench.Cases"/>, and time to
 /// the env's threshold over K seeds for the non-MLP cases; with <c>--parallel J</c>, J trainers of each case at once
 /// against one alone (<see cref="TrainingBench.Scaling"/>).
+/// <c>natpolicy bench --compare [--env ID] [--jobs J] [--rounds N]</c>: <c>compare --jobs J</c> against
+/// <c>--jobs 1</c> as whole processes (<see cref="CompareScaling"/>).
 /// </summary>
 public static class BenchVerb
 {
@@ -55,10 +57,19 @@ public static class BenchVerb
             "With --train: also run J trainers of each case at once, one per thread, against one alone (3 interleaved rounds): how much J cores give this workload here.",
             null, 2);
         var casesOption = Options.Text("--cases", "ID,...", "With --train: only these cases (comma-separated). [default: all]", allowed: TrainingBench.Cases.Select(c => c.Id));
+        var compareOption = Options.Switch("--compare",
+            "Measure compare instead: the env's default comparison with --jobs J against --jobs 1, whole processes, in interleaved rounds, each after a reading of what J cores give.");
+        var jobsOption = Options.Int("--jobs", "J", "With --compare: the jobs of the parallel comparison.", 2);
+        var roundsOption = Options.Int("--rounds", "N", "With --compare: rounds (each: the cores' reading, then both comparisons).", 3);
         var command = new Command("bench", Summary);
-        foreach (var o in new Option[] { secondsOption, envOption, copiesOption, trainOption, iterationsOption, seedsOption, firstSeedOption, casesOption, parallelOption })
+        foreach (var o in new Option[] { secondsOption, envOption, copiesOption, trainOption, iterationsOption, seedsOption, firstSeedOption, casesOption, parallelOption,
+                     compareOption, jobsOption, roundsOption })
             command.Options.Add(o);
-        command.SetAction(p => p.GetValue(trainOption)
+        command.SetAction(p => p.GetValue(compareOption)
+            ? p.GetValue(trainOption)
+                ? throw new UsageException("--train and --compare measure different things; give one of them")
+                : CompareScaling.Run(p.GetValue(envOption)!, p.GetValue(jobsOption)!.Value, p.GetValue(roundsOption)!.Value, stdout)
+            : p.GetValue(trainOption)
             ? RunTraining(p.GetValue(iterationsOption)!.Value, p.GetValue(seedsOption)!.Value, p.GetValue(firstSeedOption)!.Value, TrainingBench.Select(p.GetValue(casesOption)), stdout,
                 p.GetValue(parallelOption))
             : Run(p.GetValue(secondsOption)!.Value, p.GetValue(envOption)!, p.GetValue(copiesOption)!.Value, stdout));
