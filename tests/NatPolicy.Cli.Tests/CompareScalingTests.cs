@@ -14,12 +14,6 @@ public sealed partial class CompareScalingTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static string Configuration =>
-        new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-
-    private static string ToolDll =>
-        Path.Combine(RepoPaths.Root, "src", "NatPolicy.Tool", "bin", Configuration, "net10.0", "natpolicy.dll");
-
     [Fact]
     public void ARoundsRatiosAreWallOverWallAndCpuOverWall()
     {
@@ -61,8 +55,8 @@ public sealed partial class CompareScalingTests : IDisposable
     [Fact]
     public void OneRoundOfTheBuiltToolPrintsTheTable()
     {
-        Assert.True(File.Exists(ToolDll), $"{ToolDll} is not built");
-        var (code, stdout, stderr) = ChildProcess.Run("dotnet", _root, TimeSpan.FromMinutes(5), ToolDll, "bench", "--compare", "--rounds", "1");
+        Assert.True(File.Exists(Built.ToolDll), $"{Built.ToolDll} is not built");
+        var (code, stdout, stderr) = ChildProcess.Run("dotnet", _root, TimeSpan.FromMinutes(5), Built.ToolDll, "bench", "--compare", "--rounds", "1");
         Assert.True(code == 0, stdout + stderr);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("compare --env CartPole-v1: --jobs 2 against --jobs 1, 1 round ", lines[0]);

@@ -14,12 +14,6 @@ public sealed partial class ExampleProgramTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static string Configuration =>
-        new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-
-    private static string ExampleDll =>
-        Path.Combine(RepoPaths.Root, "examples", "NatPolicy.Examples", "bin", Configuration, "net10.0", "NatPolicy.Examples.dll");
-
     [Fact]
     [Trait("Category", "Learning")]
     public void Without_arguments_it_learns_better_than_a_random_policy_and_reaches_its_threshold()
@@ -76,7 +70,7 @@ public sealed partial class ExampleProgramTests : IDisposable
     /// <summary>Runs <c>dotnet NatPolicy.Examples.dll ARGS</c> in the test's folder (5 minutes at most).</summary>
     private (int Code, string Out, string Err) Example(params string[] args)
     {
-        Assert.True(File.Exists(ExampleDll), $"{ExampleDll} is not built");
-        return ChildProcess.Run("dotnet", _root, TimeSpan.FromMinutes(5), [ExampleDll, .. args]);
+        Assert.True(File.Exists(Built.ExampleDll), $"{Built.ExampleDll} is not built");
+        return ChildProcess.Run("dotnet", _root, TimeSpan.FromMinutes(5), [Built.ExampleDll, .. args]);
     }
 }

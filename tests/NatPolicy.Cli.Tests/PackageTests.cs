@@ -17,15 +17,11 @@ public sealed class PackageTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    /// <summary>The configuration this test assembly was built in (bin/&lt;Configuration&gt;/net10.0/), so packing reuses that build.</summary>
-    private static string Configuration =>
-        new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-
     [Fact]
     public void Pack_gives_the_libraries_and_the_tool_which_installs_prints_its_version_and_trains()
     {
         string packages = Path.Combine(_root, "packages");
-        Dotnet(RepoPaths.Root, "pack", "NatPolicy.sln", "-c", Configuration, "--no-build", "-o", packages);
+        Dotnet(RepoPaths.Root, "pack", "NatPolicy.sln", "-c", Built.Configuration, "--no-build", "-o", packages);
 
         string version = Cli.Version;
         var files = Directory.GetFiles(packages, "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();

@@ -13,12 +13,6 @@ public sealed class SimdDeterminismTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static string Configuration =>
-        new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-
-    private static string ToolDll =>
-        Path.Combine(RepoPaths.Root, "src", "NatPolicy.Tool", "bin", Configuration, "net10.0", "natpolicy.dll");
-
     /// <summary>The four runtime settings: name → environment variables of the child.</summary>
     private static readonly (string Name, Dictionary<string, string> Environment)[] Settings =
     [
@@ -34,13 +28,13 @@ public sealed class SimdDeterminismTests : IDisposable
     [InlineData("mlp", "CartPole-v1", "trpo", "policy.kind=mlp")]
     public void Every_simd_width_gives_the_same_bits(string name, string env, string algo, string policy)
     {
-        Assert.True(File.Exists(ToolDll), $"{ToolDll} is not built");
+        Assert.True(File.Exists(Built.ToolDll), $"{Built.ToolDll} is not built");
         var outputs = new List<(string Setting, string Progress, string Policy)>();
         foreach (var (setting, environment) in Settings)
         {
             string run = Path.Combine(_root, $"{name}-{setting}");
             var (code, stdout, stderr) = ChildProcess.Run("dotnet", _root, TimeSpan.FromMinutes(3), environment,
-                ToolDll, "train", "--env", env, "--algo", algo, "--seed", "7", "--steps", "3000", "--batch", "1000",
+                Built.ToolDll, "train", "--env", env, "--algo", algo, "--seed", "7", "--steps", "3000", "--batch", "1000",
                 "--set", policy, "--out", run, "--quiet");
             Assert.True(code == 0, $"{setting}: {stdout}{stderr}");
             outputs.Add((setting, WithoutWallClock(File.ReadAllLines(Path.Combine(run, "progress.csv"))),

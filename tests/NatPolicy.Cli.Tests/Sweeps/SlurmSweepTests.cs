@@ -73,14 +73,10 @@ public sealed class SlurmSweepTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    /// <summary>The built natpolicy tool of this configuration (the array tasks run it).</summary>
-    private static string Tool =>
-        Path.Combine(RepoPaths.Root, "src", "NatPolicy.Tool", "bin", AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release", "net10.0", "natpolicy");
-
     [SlurmFact]
     public void SlurmAggregateEqualsTheLocalOne()
     {
-        Assert.True(File.Exists(Tool), $"{Tool} is not built");
+        Assert.True(File.Exists(Built.Tool), $"{Built.Tool} is not built");
         string spec = Path.Combine(_root, "spec.yaml");
         File.WriteAllText(spec, """
             envs: [CartPole-v1, Pendulum-v1]
@@ -94,7 +90,7 @@ public sealed class SlurmSweepTests : IDisposable
         Assert.Equal(0, InProcess.Natpolicy("sweep", spec, "--out", local, "--jobs", "2", "--quiet").Code);
 
         using var cluster = new SlurmCluster();
-        var (code, output, err) = InProcess.Natpolicy("sweep", spec, "--out", slurm, "--slurm", "--natpolicy", Tool);
+        var (code, output, err) = InProcess.Natpolicy("sweep", spec, "--out", slurm, "--slurm", "--natpolicy", Built.Tool);
         Assert.True(code == 0, err);
         var ids = Regex.Match(output, @"job array (\d+) .* aggregation job (\d+)");
         Assert.True(ids.Success, output);
