@@ -59,7 +59,7 @@ internal static class WarmUp
         var parts = RunComponents.Build(TrainDefaults.For(env, algo) with { StepsPerIteration = 64 });
         parts.Trainer.RunIteration();
         var config = ConfigResolver.Resolve(env, algo, null, null, []);
-        string hash = RunFolder.ConfigHash(config.ToJson());
+        string hash = RunFolder.ConfigHash(ConfigJson.Serialize(config));
         var snapshot = new Snapshot();
         parts.Save(snapshot);
         RunFolder.SerializeCheckpoint(Stream.Null, 1, snapshot, hash);

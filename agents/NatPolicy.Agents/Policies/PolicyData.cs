@@ -57,6 +57,6 @@ public sealed record ActionSpaceData(string Kind, int N, double[]? Low, double[]
     };
 }
 
-/// <summary>The policy data's JSON metadata, generated at compile time (see <see cref="Training.TrainConfigJson"/>).</summary>
+/// <summary>The policy data's JSON metadata, generated at compile time.</summary>
 [JsonSerializable(typeof(PolicyData))]
 internal sealed partial class PolicyDataJson : JsonSerializerContext;

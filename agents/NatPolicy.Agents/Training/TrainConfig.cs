@@ -93,8 +93,12 @@ public sealed record TrainConfig
     /// <summary>The names of the update rules, in the order the CLI lists them.</summary>
     public static IReadOnlyList<string> Algos { get; } = ["vpg", "npg", "trpo", "nac"];
 
-    /// <summary>snake_case, indented; no named floating-point literals (NaN/Infinity are refused, never written).</summary>
-    public static readonly JsonSerializerOptions Json = new()
+    /// <summary>
+    /// config.json's settings: snake_case, indented, unknown or repeated keys refused, nullable annotations respected;
+    /// no named floating-point literals (NaN/Infinity are refused, never written). The type metadata is
+    /// <paramref name="metadata"/> where it has a type, else built by reflection.
+    /// </summary>
+    public static JsonSerializerOptions JsonOptions(IJsonTypeInfoResolver? metadata = null) => new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
@@ -102,8 +106,15 @@ public sealed record TrainConfig
         AllowOutOfOrderMetadataProperties = true,
         RespectNullableAnnotations = true,
         AllowDuplicateProperties = false,
-        TypeInfoResolver = JsonTypeInfoResolver.Combine(TrainConfigJson.Default, new DefaultJsonTypeInfoResolver()),
+        TypeInfoResolver = metadata is null ? new DefaultJsonTypeInfoResolver() : JsonTypeInfoResolver.Combine(metadata, new DefaultJsonTypeInfoResolver()),
     };
+
+    /// <summary>
+    /// <see cref="JsonOptions"/> with metadata built by reflection. The natpolicy tool reads and writes configs with
+    /// <c>NatPolicy.Experiments.Configuration.ConfigJson</c> instead: the same text, from metadata generated at compile
+    /// time in an assembly the Release build precompiles (this one stays JIT-compiled for its kernels' sake).
+    /// </summary>
+    public static readonly JsonSerializerOptions Json = JsonOptions();
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
@@ -172,16 +183,3 @@ public static class ConfigCheck
 
 /// <summary>A config that cannot be used; the message is one line naming the key or value.</summary>
 public sealed class ConfigException(string message) : NatPolicy.Core.InputException(message);
-
-/// <summary>
-/// The config types' JSON metadata, generated at compile time, so that the first config a process reads or writes does
-/// not wait for System.Text.Json to build it by reflection (in a fresh process the first config written took 115 ms
-/// with reflection-built metadata, 86 ms with this). <see cref="TrainConfig.Json"/> uses it with its own options
-/// (snake_case, indented, strict); other types fall back to reflection.
-/// </summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
-[JsonSerializable(typeof(TrainConfig))]
-[JsonSerializable(typeof(PolicySpec))]
-[JsonSerializable(typeof(BaselineSpec))]
-[JsonSerializable(typeof(AlgoSpec))]
-internal sealed partial class TrainConfigJson : JsonSerializerContext;

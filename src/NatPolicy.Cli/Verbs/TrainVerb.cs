@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NatPolicy.Agents.Training;
+using NatPolicy.Experiments.Configuration;
 using NatPolicy.Experiments.Runs;
 
 namespace NatPolicy.Cli.Verbs;
@@ -48,7 +49,7 @@ public static class TrainVerb
                 var config = cfg.Resolve(p, p.GetValue(env), p.GetValue(algo), extra);
                 if (p.GetValue(printConfig))
                 {
-                    stdout.WriteLine(config.ToJson());
+                    stdout.WriteLine(ConfigJson.Serialize(config));
                     return 0;
                 }
                 string dir = p.GetValue(outDir) ?? DefaultFolder(config);

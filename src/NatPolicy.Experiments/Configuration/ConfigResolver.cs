@@ -167,12 +167,12 @@ public static class ConfigResolver
 
     // ------------------------------------------------------------------ merging
 
-    private static JsonObject ToNode(TrainConfig c) => JsonNode.Parse(c.ToJson())!.AsObject();
+    private static JsonObject ToNode(TrainConfig c) => JsonNode.Parse(ConfigJson.Serialize(c))!.AsObject();
 
     private static TrainConfig FromNode(JsonObject merged)
     {
         merged.Remove("format_version");
-        return merged.Deserialize<TrainConfig>(TrainConfig.Json)!;
+        return merged.Deserialize<TrainConfig>(ConfigJson.Options)!;
     }
 
     /// <summary>Applies <paramref name="overlay"/> onto <paramref name="target"/> key by key, checking each key and value.</summary>
@@ -197,9 +197,9 @@ public static class ConfigResolver
             {
                 var node = path switch
                 {
-                    "policy." => JsonSerializer.SerializeToNode(TrainDefaults.Policy(kind, target["init_log_std"]?.GetValue<double>()), TrainConfig.Json),
-                    "baseline." => JsonSerializer.SerializeToNode(BaselineSpec.Default(kind), TrainConfig.Json),
-                    _ => JsonSerializer.SerializeToNode(TrainDefaults.For(env, kind).Algo, TrainConfig.Json),
+                    "policy." => JsonSerializer.SerializeToNode(TrainDefaults.Policy(kind, target["init_log_std"]?.GetValue<double>()), ConfigJson.Options),
+                    "baseline." => JsonSerializer.SerializeToNode(BaselineSpec.Default(kind), ConfigJson.Options),
+                    _ => JsonSerializer.SerializeToNode(TrainDefaults.For(env, kind).Algo, ConfigJson.Options),
                 };
                 target.Clear();
                 foreach (var (k, v) in node!.AsObject().ToArray())

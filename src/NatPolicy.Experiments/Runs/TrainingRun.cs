@@ -96,7 +96,7 @@ public sealed class TrainingRun
             folder.Clear();
         }
         Directory.CreateDirectory(folder.Path);
-        RunFolder.WriteAtomic(folder.Config, config.ToJson());
+        RunFolder.WriteAtomic(folder.Config, ConfigJson.Serialize(config));
         RunFolder.WriteAtomic(folder.Progress, ProgressCsv.Header + "\n");
         if (config.EvalEvery > 0) RunFolder.WriteAtomic(folder.Eval, EvalCsv.Header + "\n");
         return new TrainingRun(folder, config, components);
@@ -112,7 +112,7 @@ public sealed class TrainingRun
     /// </summary>
     private static TrainingRun Restore(RunFolder folder, TrainConfig config)
     {
-        string hash = RunFolder.ConfigHash(config.ToJson());
+        string hash = RunFolder.ConfigHash(ConfigJson.Serialize(config));
         var warnings = new List<string>();
         RunComponents? parts = null;
         int keep = 0;
@@ -263,7 +263,7 @@ public sealed class TrainingRun
         _parts.Save(snapshot);
         // A state holding a non-finite number is not saved: resume then falls back to the last finite checkpoint.
         if (snapshot.Doubles.Any(x => !double.IsFinite(x))) return;
-        _configHash ??= RunFolder.ConfigHash(Config.ToJson());
+        _configHash ??= RunFolder.ConfigHash(ConfigJson.Serialize(Config));
         _folder.WriteCheckpoint(Trainer.Iteration, snapshot, _configHash, durable);
         _lastCheckpoint = Trainer.Iteration;
     }

@@ -192,7 +192,7 @@ public sealed class Sweep
         for (int g = 0; g < plan.Count; g++)
             foreach (var c in plan[g].Configs)
                 cells.Add(new SweepCell(cells.Count, g, c.EnvId, c.AlgoName, c.Seed, c.TotalSteps,
-                    $"{plan[g].Group.Folder}/{c.AlgoName}/s{c.Seed.ToString(CultureInfo.InvariantCulture)}", RunFolder.ConfigHash(c.ToJson())));
+                    $"{plan[g].Group.Folder}/{c.AlgoName}/s{c.Seed.ToString(CultureInfo.InvariantCulture)}", RunFolder.ConfigHash(ConfigJson.Serialize(c))));
         return cells;
     }
 

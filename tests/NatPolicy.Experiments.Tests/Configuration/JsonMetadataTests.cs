@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using NatPolicy.Agents.Training;
 using NatPolicy.Envs;
+using NatPolicy.Experiments.Configuration;
 using NatPolicy.Experiments.Runs;
 
 namespace NatPolicy.Experiments.Tests.Configuration;
@@ -17,14 +18,25 @@ public sealed class JsonMetadataTests
         new(options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
 
     [Fact]
-    public void Every_default_config_is_written_as_reflection_would_write_it()
+    public void Every_default_config_is_written_and_read_as_reflection_would()
     {
         foreach (var env in EnvRegistry.BuiltInIds)
             foreach (var algo in TrainConfig.Algos)
             {
                 var c = TrainDefaults.For(env, algo);
-                Assert.Equal(JsonSerializer.Serialize(c, ByReflection(TrainConfig.Json)), c.ToJson());
+                string json = ConfigJson.Serialize(c);
+                Assert.Equal(c.ToJson(), json);
+                Assert.Equal(JsonSerializer.Serialize(c, ByReflection(ConfigJson.Options)), json);
+                Assert.Equal(json, JsonSerializer.Deserialize<TrainConfig>(json, ConfigJson.Options)!.ToJson());
             }
+    }
+
+    [Fact]
+    public void The_tool_reads_configs_with_the_generated_metadata()
+    {
+        Assert.IsNotType<DefaultJsonTypeInfoResolver>(ConfigJson.Options.TypeInfoResolver);
+        Assert.NotNull(ConfigJson.Options.TypeInfoResolver!.GetTypeInfo(typeof(TrainConfig), ConfigJson.Options));
+        Assert.IsType<DefaultJsonTypeInfoResolver>(TrainConfig.Json.TypeInfoResolver);
     }
 
     [Fact]
