@@ -35,7 +35,8 @@ public readonly record struct CompareRound(double Cores, double Wall1, double? C
 /// capacity changes from minute to minute, so each round first reads it (<see cref="TrainingBench.Scaling"/>: J
 /// CartPole npg trainers at once against one alone, in this process, compiled first, no files), then runs the two
 /// comparisons, in alternating order from round to round. CPU time is the kernel's account of waited-for children
-/// (<c>/proc/self/stat</c>: cutime + cstime, in Linux's 1/100 s clock ticks).
+/// (<c>/proc/self/stat</c>: cutime + cstime, in Linux's 1/100 s clock ticks). A child that fails stops the
+/// measurement with its first line of stderr and exit code 1; the temporary folder is deleted either way.
 /// </summary>
 public static class CompareScaling
 {
@@ -81,6 +82,11 @@ public static class CompareScaling
             stdout.WriteLine($"cores: what {jobs} cores gave just before, {jobs} CartPole npg trainers at once against one alone (in process, compiled first, no files); "
                 + "in use: CPU seconds (user + system) per wall-clock second of the comparison");
             return 0;
+        }
+        catch (ChildFailedException e)
+        {
+            stdout.WriteLine(e.Message);
+            return 1;
         }
         finally
         {
@@ -136,16 +142,19 @@ public static class CompareScaling
             start.ArgumentList.Add(arg);
         double? cpu0 = ChildrenCpuSeconds();
         long t0 = Stopwatch.GetTimestamp();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
+        using var process = Process.Start(start) ?? throw new ChildFailedException($"could not start {program}");
         var stderr = process.StandardError.ReadToEndAsync();
         _ = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         double? cpu1 = ChildrenCpuSeconds();
         if (process.ExitCode != 0)
-            throw new InvalidOperationException($"natpolicy compare --jobs {jobs} exited with code {process.ExitCode}: {FirstLine(stderr.Result)}");
+            throw new ChildFailedException($"natpolicy compare --jobs {jobs} exited with code {process.ExitCode}: {FirstLine(stderr.Result)}");
         return (wall, cpu0 is { } a && cpu1 is { } b ? b - a : null);
     }
+
+    /// <summary>A child comparison that could not start or failed: the run stops with this one line and exit code 1.</summary>
+    private sealed class ChildFailedException(string message) : Exception(message);
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].TrimEnd('\r');
 
