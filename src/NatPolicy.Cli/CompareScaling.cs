@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using NatPolicy.Core;
 using NatPolicy.Experiments.Compare;
 using NatPolicy.Experiments.Performance;
 
