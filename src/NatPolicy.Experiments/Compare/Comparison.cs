@@ -1,6 +1,5 @@
 using System.Globalization;
 using NatPolicy.Agents.Training;
-using NatPolicy.Experiments.Configuration;
 using NatPolicy.Experiments.Runs;
 using NatPolicy.Experiments.Sweeps;
 
@@ -88,10 +87,9 @@ public sealed class Comparison
         foreach (var c in configs)
         {
             string folder = $"{c.AlgoName}/s{c.Seed.ToString(CultureInfo.InvariantCulture)}";
-            var cell = new ComparisonCell(c.AlgoName, c.Seed, c.TotalSteps, RunFolder.ConfigHash(ConfigJson.Serialize(c)), folder);
             // Writes config.json and the progress header: from here on the cell can be resumed like any run.
-            TrainingRun.Open(Path.Combine(dir, c.AlgoName, $"s{c.Seed.ToString(CultureInfo.InvariantCulture)}"), c, FolderMode.New);
-            cells.Add(cell);
+            var run = TrainingRun.Open(Path.Combine(dir, c.AlgoName, $"s{c.Seed.ToString(CultureInfo.InvariantCulture)}"), c, FolderMode.New);
+            cells.Add(new ComparisonCell(c.AlgoName, c.Seed, c.TotalSteps, run.ConfigHash, folder));
         }
         var manifest = new ComparisonManifest(ComparisonManifest.CurrentVersion, env, threshold,
             configs.Select(c => c.AlgoName).Distinct().ToArray(), configs.Select(c => c.Seed).Distinct().Order().ToArray(), evaluation, cells);

@@ -56,6 +56,9 @@ public sealed class TrainingRun
     /// <summary>The run's parts (trainer, observation normaliser), for acting with the policy as it trains.</summary>
     public RunComponents Components => _parts;
 
+    /// <summary>SHA-256 of the config as config.json holds it (recorded in every checkpoint and in comparison.json).</summary>
+    public string ConfigHash => _configHash ??= RunFolder.ConfigHash(ConfigJson.Serialize(Config));
+
     /// <summary>
     /// Prepares the folder and the trainer. For <see cref="FolderMode.Resume"/> the config is read from the folder and
     /// <paramref name="config"/> is ignored. Throws <see cref="RunException"/> (one line) when the folder cannot be used.
@@ -96,10 +99,11 @@ public sealed class TrainingRun
             folder.Clear();
         }
         Directory.CreateDirectory(folder.Path);
-        RunFolder.WriteAtomic(folder.Config, ConfigJson.Serialize(config));
+        string json = ConfigJson.Serialize(config);
+        RunFolder.WriteAtomic(folder.Config, json);
         RunFolder.WriteAtomic(folder.Progress, ProgressCsv.Header + "\n");
         if (config.EvalEvery > 0) RunFolder.WriteAtomic(folder.Eval, EvalCsv.Header + "\n");
-        return new TrainingRun(folder, config, components);
+        return new TrainingRun(folder, config, components) { _configHash = RunFolder.ConfigHash(json) };
     }
 
     /// <summary>Warnings of the resume (a damaged checkpoint skipped), for the caller to show.</summary>
@@ -148,7 +152,7 @@ public sealed class TrainingRun
             break;
         }
         parts ??= RunComponents.Build(config);
-        var run = new TrainingRun(folder, config, parts) { Warnings = warnings };
+        var run = new TrainingRun(folder, config, parts) { Warnings = warnings, _configHash = hash };
         run.RewindProgress(keep);
         return run;
     }
@@ -263,8 +267,7 @@ public sealed class TrainingRun
         _parts.Save(snapshot);
         // A state holding a non-finite number is not saved: resume then falls back to the last finite checkpoint.
         if (snapshot.Doubles.Any(x => !double.IsFinite(x))) return;
-        _configHash ??= RunFolder.ConfigHash(ConfigJson.Serialize(Config));
-        _folder.WriteCheckpoint(Trainer.Iteration, snapshot, _configHash, durable);
+        _folder.WriteCheckpoint(Trainer.Iteration, snapshot, ConfigHash, durable);
         _lastCheckpoint = Trainer.Iteration;
     }
 }
